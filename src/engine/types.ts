@@ -1,0 +1,144 @@
+/**
+ * The engine's vocabulary: what it judges (server rules), what it keeps (incidents, warnings) and
+ * what it announces (events). Shared by store/, alerts/ and web/; the engine itself stays pure.
+ */
+import type { ErrorCode, LayerName } from '../probe/types.js';
+
+export type Severity = 'P1' | 'P2' | 'P3';
+export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export type ServerState = 'up' | 'degraded' | 'down' | 'unknown' | 'maintenance';
+
+/** Window names used everywhere (API, CLI, store rollups). */
+export const WINDOWS = ['5m', '15m', '1h', '24h', '7d', '30d'] as const;
+export type WindowName = (typeof WINDOWS)[number];
+export const WINDOW_MS: Record<WindowName, number> = {
+  '5m': 5 * 60_000,
+  '15m': 15 * 60_000,
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
+
+/** Stable identifiers of the rules in the DESIGN table. */
+export type RuleId =
+  | 'consecutive_failures' // P1: N consecutive failures at transport/http/initialize, tools_list empty|timeout
+  | 'cert_expired' // P1
+  | 'error_rate_5m' // P1: >= 60% over 5 min
+  | 'error_rate_15m' // P2: >= 20% over 15 min
+  | 'latency_regression' // P2: p95 >= 2x the 7-day p95 baseline
+  | 'flapping' // P2
+  | 'too_few_tools' // P2
+  | 'consecutive_soft_failures' // P2: 3 consecutive malformed/invalid_schema/rate_limited
+  | 'slo_fast_burn' // P2: 14.4x over 1h and 5m, or 6x over 6h and 30m
+  | 'auth_changed' // P1: a server that answered now says 401 (half-configured auth)
+  | 'cert_expiring' // P3: expires within 14 days
+  | 'latency_trend' // P3: p95 trending up over 48 h
+  | 'schema_drift' // P3: tool schema changed without a server version bump
+  | 'error_rate_elevated' // P3: elevated below P2
+  | 'success_rate_24h' // P3: 95-99% over 24 h
+  | 'slo_slow_burn' // P3: 1x over 3 d and 6 h
+  | 'regional_failure'; // P3: failures seen in a minority of regions
+
+export interface TimelineEntry {
+  at: number; // ms since epoch
+  kind:
+    | 'opened'
+    | 'severity_raised'
+    | 'trigger'
+    | 'trigger_cleared'
+    | 'status'
+    | 'update'
+    | 'notification'
+    | 'acknowledged'
+    | 'escalated'
+    | 'resolved'
+    | 'postmortem';
+  message: string;
+}
+
+export interface Incident {
+  id: string;
+  server: string;
+  severity: 'P1' | 'P2';
+  status: IncidentStatus;
+  /** The rule that opened it (the first trigger). */
+  trigger: RuleId;
+  /** Rules active right now. */
+  activeTriggers: RuleId[];
+  layer: LayerName | null;
+  code: ErrorCode | null;
+  openedAt: number;
+  /** The first failed probe that led to this incident (for "time to alert"). */
+  firstFailureAt: number | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  failedProbes: number;
+  lastGoodAt: number | null;
+  timeline: TimelineEntry[];
+}
+
+/** A P3 finding: shown and digested, never paged. */
+export interface Warning {
+  id: string;
+  server: string;
+  rule: RuleId;
+  message: string;
+  openedAt: number;
+  clearedAt: number | null;
+  details?: Record<string, unknown>;
+}
+
+export type EngineEvent =
+  | { type: 'incident_opened'; incident: Incident }
+  | { type: 'incident_severity_raised'; incident: Incident; from: 'P1' | 'P2' }
+  | { type: 'incident_status_changed'; incident: Incident; from: IncidentStatus }
+  | { type: 'incident_resolved'; incident: Incident }
+  | { type: 'warning_raised'; warning: Warning }
+  | { type: 'warning_cleared'; warning: Warning };
+
+export interface MaintenanceWindow {
+  id?: string;
+  servers: string[] | 'all';
+  start: number;
+  end: number;
+  title?: string;
+  /** Leave this window out of SLO accounting (default true). */
+  excludeFromSlo: boolean;
+}
+
+/** Everything the engine needs to judge one server: the config's server entry with defaults applied. */
+export interface ServerRules {
+  name: string;
+  intervalMs: number;
+  confirmEveryMs: number;
+  /** Consecutive failed probes that open a P1 (default 3). */
+  confirmFailures: number;
+  /** Consecutive good probes that resolve (default 2). */
+  recoverSuccesses: number;
+  minTools: number | null;
+  auth: 'none' | 'required';
+  slo: {
+    /** Percent, e.g. 99.9. */
+    target: number;
+    windowMs: number;
+    /** Layers whose failure counts as unavailable (default all four). */
+    layers: LayerName[];
+    /** Minimum probes in a burn-rate window before it can fire (default 10). */
+    minSamples: number;
+  };
+  thresholds: {
+    errorRate5mP1: number; // 0.6
+    errorRate15mP2: number; // 0.2
+    errorRateElevatedP3: number; // 0.05 over 1 h
+    latencyRegressionFactor: number; // 2
+    latencyTrendFactor: number; // 1.5 over 48 h
+    certExpiringDays: number; // 14
+    flappingTransitions: number; // state changes in flappingWindowMs that mean flapping (default 4)
+    flappingWindowMs: number; // 30 min
+    softFailures: number; // 3
+    successRate24hLow: number; // 0.95
+    successRate24hHigh: number; // 0.99
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * The probe's output contract, mirrored from ../shared/contracts/probe-result.schema.json.
+ * Additive changes only: other tools consume these shapes.
+ */
+
+export const LAYERS = ['transport', 'http', 'initialize', 'tools_list'] as const;
+export type LayerName = (typeof LAYERS)[number];
+
+export const ERROR_CODES = [
+  // transport
+  'dns_not_found',
+  'dns_failed',
+  'connect_refused',
+  'connect_timeout',
+  'connection_reset',
+  'tls_handshake_failed',
+  'tls_timeout',
+  'tls_cert_expired',
+  'tls_cert_not_yet_valid',
+  'tls_hostname_mismatch',
+  'tls_untrusted',
+  'blocked_address',
+  // http
+  'redirect',
+  'auth_required',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'not_acceptable',
+  'rate_limited',
+  'status_4xx',
+  'status_5xx',
+  'not_jsonrpc',
+  'body_too_large',
+  'malformed_http',
+  // initialize (and any MCP step)
+  'jsonrpc_error',
+  'invalid_result',
+  'unsupported_protocol_version',
+  'session_error',
+  'timeout',
+  // tools_list
+  'empty',
+  'malformed',
+  'invalid_schema',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type LayerStatus = 'ok' | 'failed' | 'skipped';
+export type Transport = 'streamable-http' | 'sse';
+
+export interface Failure {
+  layer: LayerName;
+  code: ErrorCode;
+  /** One human sentence: what failed and what was seen. */
+  message: string;
+  httpStatus?: number;
+  rpcCode?: number;
+  location?: string;
+}
+
+export interface LayerResult {
+  status: LayerStatus;
+  durationMs: number | null;
+}
+
+export interface TransportLayer extends LayerResult {
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  address: string | null;
+}
+
+export interface HttpLayer extends LayerResult {
+  statusCode: number | null;
+  ttfbMs: number | null;
+}
+
+export interface TlsFacts {
+  validFrom: string;
+  validTo: string;
+  daysRemaining: number;
+  subject?: string;
+  issuer?: string;
+  altNames?: string[];
+  protocol?: string;
+  authorized: boolean;
+  error?: string | null;
+}
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+  title?: string;
+}
+
+export interface AuthInfo {
+  required: boolean;
+  scheme?: string | null;
+  resourceMetadata?: string | null;
+}
+
+export interface ToolItem {
+  name: string;
+  inputSchemaHash: string;
+  annotations?: Record<string, unknown>;
+}
+
+export interface ToolsSummary {
+  count: number;
+  pages?: number;
+  /** sha256 of the canonical JSON of [{name, inputSchema}] sorted by name. */
+  fingerprint: string;
+  items: ToolItem[];
+}
+
+export interface ProbeWarning {
+  code: string;
+  message: string;
+}
+
+export interface ProbeResult {
+  url: string;
+  region?: string;
+  startedAt: string;
+  durationMs: number;
+  ok: boolean;
+  transport?: Transport | null;
+  protocolVersion?: string | null;
+  failure: Failure | null;
+  layers: {
+    transport: TransportLayer;
+    http: HttpLayer;
+    initialize: LayerResult;
+    tools_list: LayerResult;
+  };
+  tls?: TlsFacts | null;
+  server?: ServerInfo | null;
+  capabilities?: Record<string, unknown> | null;
+  auth?: AuthInfo | null;
+  tools?: ToolsSummary | null;
+  warnings: ProbeWarning[];
+}
+
+/** A tool as the server listed it: kept by the monitor so that two surfaces can be diffed. */
+export interface ToolDefinition {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema: unknown;
+  outputSchema?: unknown;
+  annotations?: Record<string, unknown>;
+}
+
+/** Which protocol era/transport to use. `auto` detects it as the 2026-07-28 spec says. */
+export type EraPin = 'auto' | 'stateless' | 'streamable-http' | 'sse';
+
+export interface ProbeOptions {
+  /** Extra request headers, e.g. { Authorization: 'Bearer …' }. */
+  headers?: Record<string, string>;
+  /** Total deadline in ms (default 10 000). */
+  timeoutMs?: number;
+  /** PEM text of extra trusted CA certificates. */
+  ca?: string | Buffer;
+  /** Follow redirects (default false: a 3xx is `http/redirect`). At most 5 hops. */
+  followRedirects?: boolean;
+  /** Fewer tools than this is `tools_list/empty` when 0 tools, or a `too_few_tools` warning + failure. */
+  minTools?: number;
+  /** Pin the era/transport instead of detecting it. */
+  era?: EraPin;
+  /** Refuse private, loopback and link-local addresses (checked on the connected address). */
+  blockPrivateAddresses?: boolean;
+  /** Byte cap on every body after decompression (default 4 MiB). */
+  maxBodyBytes?: number;
+  /** Cap on SSE events read per stream (default 1000). */
+  maxSseEvents?: number;
+  /** Cap on tools/list pages (default 50). */
+  maxToolPages?: number;
+  /** Region label written into the result (default 'local'). */
+  region?: string;
+  /** Cache of detected eras per origin, shared across probes by the monitor. */
+  eraCache?: Map<string, EraPin>;
+  /** Keep the full tool definitions (for drift diffs); returned beside the result, not in it. */
+  keepToolDefinitions?: boolean;
+  /** Cancels the probe; it still resolves with a classified result. */
+  signal?: AbortSignal;
+  /** Injected clock for tests (ms since epoch). */
+  now?: () => number;
+}
+
+/** What `probe()` returns: the contract result, plus the full tool list when asked. */
+export interface ProbeOutcome {
+  result: ProbeResult;
+  toolDefinitions?: ToolDefinition[];
+}
