@@ -1,0 +1,59 @@
+/**
+ * Era detection: which protocol revision and transport a server speaks. Tries the stateless revision's
+ * server/discover, then initialize over Streamable HTTP, then the legacy HTTP+SSE GET, as the spec's
+ * backward-compatibility sections describe; a pinned era skips the detection, a cached one starts there.
+ */
+import { fault, ProbeFault } from './fault.js';
+import { warn, type ProbeContext } from './http.js';
+import { initializeSse } from './legacy-sse.js';
+import { LEGACY_VERSIONS, type McpSession } from './session.js';
+import { discover } from './stateless.js';
+import { initializeStreamable } from './streamable.js';
+import type { EraPin } from './types.js';
+
+type Era = Exclude<EraPin, 'auto'>;
+
+export async function handshake(ctx: ProbeContext, url: URL, pin: EraPin, cache?: Map<string, EraPin>): Promise<McpSession> {
+  const key = url.href;
+  const cached = pin === 'auto' ? cache?.get(key) : undefined;
+  const start: Era = pin !== 'auto' ? pin : cached && cached !== 'auto' ? cached : 'stateless';
+  try {
+    const session = await from(ctx, url, start, pin !== 'auto');
+    cache?.set(key, session.transport === 'sse' ? 'sse' : session.protocolVersion === '2026-07-28' ? 'stateless' : 'streamable-http');
+    return session;
+  } catch (err) {
+    // A cached era that no longer fits (the server was upgraded or moved): detect afresh, once.
+    const httpLevel = err instanceof ProbeFault && err.layer === 'http' && err.code !== 'auth_required';
+    if (cached && start !== 'stateless' && httpLevel && ctx.deadline.remaining() > 0) {
+      cache?.delete(key);
+      return handshake(ctx, url, 'auto', cache);
+    }
+    throw err;
+  }
+}
+
+async function from(ctx: ProbeContext, url: URL, era: Era, pinned: boolean): Promise<McpSession> {
+  let version: string = LEGACY_VERSIONS[0];
+  if (era === 'stateless') {
+    const d = await discover(ctx, url);
+    if ('session' in d) return d.session;
+    if (pinned) throw d.fallback.layer === 'http' ? d.fallback : fault('initialize', 'unsupported_protocol_version', `the server does not speak 2026-07-28: ${d.fallback.message}`);
+    const offered = d.supported?.find((v) => (LEGACY_VERSIONS as readonly string[]).includes(v));
+    if (offered) version = offered;
+  }
+  if (era === 'stateless' || era === 'streamable-http') {
+    const s = await initializeStreamable(ctx, url, version);
+    if ('session' in s) return s.session;
+    if (pinned) throw s.fallback;
+    const postHandshake = ctx.handshake;
+    try {
+      return await initializeSse(ctx, url);
+    } catch (sseErr) {
+      // Neither transport answered: report what the modern POST got, which is what the operator wants fixed.
+      ctx.handshake = postHandshake;
+      if (sseErr instanceof ProbeFault) warn(ctx, 'sse_fallback_failed', `the legacy HTTP+SSE fallback failed too: ${sseErr.message}`);
+      throw s.fallback;
+    }
+  }
+  return initializeSse(ctx, url);
+}
