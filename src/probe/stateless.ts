@@ -52,7 +52,9 @@ export async function discover(ctx: ProbeContext, url: URL): Promise<Attempt & {
       const supported = isObject(err.data) && Array.isArray(err.data.supported) ? err.data.supported.map(String) : [];
       return { ...legacy, supported };
     }
-    if (MODERN_CODES.has(err.code) || (ex.status === 404 && err.code === -32601))
+    // 404 + -32601 is how a modern server says "no such method", but real gateways relaying an older
+    // server say it too; initialize decides, so a working server is never failed for lacking discover.
+    if (MODERN_CODES.has(err.code))
       throw fault('initialize', 'jsonrpc_error', `server/discover was refused with JSON-RPC error ${err.code}: ${err.message.slice(0, 160)}`, { rpcCode: err.code, httpStatus: ex.status });
     return legacy;
   }

@@ -19,6 +19,9 @@ export interface StoredResult {
 
 export type Granularity = 'minute' | 'hour' | 'day';
 
+/** The `region` of a rollup that merges every region of its bucket (`rollups()` without a region). */
+export const ALL_REGIONS = '*';
+
 /** Aggregate of the probes of one server+region in one time bucket. */
 export interface Rollup {
   server: string;
@@ -54,6 +57,21 @@ export interface ResultQuery {
   /** Newest first; return rows with id < before (paging). */
   before?: number;
   limit?: number;
+}
+
+/** One UTC day of a server's probes (all regions unless one is asked for), from the day rollups. */
+export interface DailyBar {
+  /** UTC midnight, ms since epoch. */
+  day: number;
+  total: number;
+  failed: number;
+  failedByLayer: Record<LayerName, number>;
+}
+
+/** Latency quantiles read from hour rollups; `values[i]` answers `qs[i]` (null when no samples). */
+export interface LatencyQuantiles {
+  samples: number;
+  values: (number | null)[];
 }
 
 export interface IncidentQuery {
@@ -94,12 +112,54 @@ export interface Store {
   /** Raw results and their minute/hour/day rollups, in one transaction. */
   writeResults(rows: StoredResult[]): Promise<void>;
   listResults(q: ResultQuery): Promise<StoredResult[]>;
-  rollups(server: string, granularity: Granularity, since: number, until: number, region?: string): Promise<Rollup[]>;
-  /** Deletes raw results older than rawBefore and rollups older than rollupsBefore. */
-  prune(rawBefore: number, rollupsBefore: number): Promise<{ raw: number; rollups: number }>;
+  /**
+   * Buckets that overlap [since, until) (start >= since floored to the granularity, start < until),
+   * oldest first. With `region`: that region's rows. Without: one row per bucket merging every region,
+   * whose `region` is ALL_REGIONS ('*').
+   */
+  rollups(
+    server: string,
+    granularity: Granularity,
+    since: number,
+    until: number,
+    region?: string,
+  ): Promise<Rollup[]>;
+  /** Same window as rollups(), one row per bucket and region (ordered by bucket, then region). */
+  rollupsByRegion(server: string, granularity: Granularity, since: number, until: number): Promise<Rollup[]>;
+  /**
+   * `days` bars, oldest first, ending with the UTC day that holds `now`; days without probes have
+   * total 0. Read from day rollups.
+   */
+  dailyAvailability(server: string, days: number, now: number, region?: string): Promise<DailyBar[]>;
+  /**
+   * Quantiles (0..1) of the whole-probe latency of ok probes, or of one layer's latency, over the hour
+   * buckets overlapping [since, until). Never reads raw rows.
+   */
+  latencyQuantiles(
+    server: string,
+    since: number,
+    until: number,
+    qs: number[],
+    opts?: { layer?: LayerName; region?: string },
+  ): Promise<LatencyQuantiles>;
+  /**
+   * Deletes raw results with at < rawBefore, and rollups whose whole bucket ends at or before
+   * rollupsBefore (minute rollups: minuteRollupsBefore when given, else rollupsBefore).
+   */
+  prune(
+    rawBefore: number,
+    rollupsBefore: number,
+    minuteRollupsBefore?: number,
+  ): Promise<{ raw: number; rollups: number }>;
 
   /** Stores the surface only when its fingerprint differs from the latest one; returns it either way. */
-  saveToolSurface(server: string, fingerprint: string, serverVersion: string | null, tools: ToolDefinition[], at: number): Promise<{ surface: ToolSurface; changed: boolean }>;
+  saveToolSurface(
+    server: string,
+    fingerprint: string,
+    serverVersion: string | null,
+    tools: ToolDefinition[],
+    at: number,
+  ): Promise<{ surface: ToolSurface; changed: boolean }>;
   listToolSurfaces(server: string, limit?: number): Promise<Omit<ToolSurface, 'tools'>[]>;
   getToolSurface(id: number): Promise<ToolSurface | null>;
 
@@ -109,7 +169,14 @@ export interface Store {
   listWarnings(q: { server?: string; active?: boolean; limit?: number }): Promise<Warning[]>;
   loadEngineStates(): Promise<{ server: string; state: string; at: number }[]>;
 
-  /** Outbox: due pending messages, oldest first. */
+  /** Outbox: pending messages with notBefore <= now, oldest first (by notBefore, then id). */
   dueOutbox(now: number, limit: number): Promise<OutboxMessage[]>;
-  updateOutbox(id: number, patch: Partial<Pick<OutboxMessage, 'status' | 'attempts' | 'notBefore' | 'lastError'>>): Promise<void>;
+  updateOutbox(
+    id: number,
+    patch: Partial<Pick<OutboxMessage, 'status' | 'attempts' | 'notBefore' | 'lastError'>>,
+  ): Promise<void>;
+
+  /** Small key-value settings (API tokens, settings): null when absent; setting null deletes. */
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string | null): Promise<void>;
 }

@@ -1,0 +1,212 @@
+/**
+ * Store benchmark (SQLite file in a temp folder):
+ * - write: rows/s through writeResults (batches of 500 realistic ProbeResults, 100 servers x 2 regions,
+ *   5% failures), raw rows and their minute/hour/day rollups in the same transaction;
+ * - read: one server's 90 daily bars and its 7-day p95 on a DB holding 100 servers x 90 days of hour and
+ *   day rollups (216,000 + 9,000 rows). Those rollups are seeded by direct INSERTs in one transaction
+ *   (synthetic histograms of ~12 buckets), not through writeResults; minute rollups are not seeded since
+ *   neither read touches them.
+ * Run directly: node --import tsx bench/store.ts
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/index.js';
+import type { StoredResult } from '../src/store/store.js';
+import { record, type Histogram } from '../src/util/histogram.js';
+import { stored } from '../test/store/sample.js';
+
+export interface BenchFigure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const SERVERS = 100;
+const DAYS = 90;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const BATCH = 500;
+const WRITE_ROWS = 100_000;
+const READ_RUNS = 200;
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same data. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const name = (i: number) => `server-${String(i).padStart(3, '0')}`;
+
+function writeBatches(start: number): StoredResult[][] {
+  const rnd = random(1);
+  const batches: StoredResult[][] = [];
+  let batch: StoredResult[] = [];
+  for (let n = 0; n < WRITE_ROWS; n++) {
+    const round = Math.floor(n / (SERVERS * 2));
+    const at = start + round * 60_000 + (n % SERVERS) * 600;
+    const fail = rnd() < 0.05;
+    const ms = 40 + rnd() * 200;
+    batch.push(
+      stored(name(n % SERVERS), n % 2 ? 'us' : 'eu', at, {
+        durationMs: ms,
+        layerMs: { transport: ms * 0.2, http: ms * 0.3, initialize: ms * 0.3, tools_list: ms * 0.2 },
+        ...(fail ? { failLayer: 'http' as const, code: 'status_5xx' as const } : {}),
+      }),
+    );
+    if (batch.length === BATCH) {
+      batches.push(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}
+
+async function benchWrites(dir: string, start: number): Promise<BenchFigure[]> {
+  const path = join(dir, 'write.db');
+  const store = openSqliteStore(path);
+  const batches = writeBatches(start);
+  const t0 = performance.now();
+  for (const b of batches) await store.writeResults(b);
+  const seconds = (performance.now() - t0) / 1_000;
+  await store.close();
+  return [
+    {
+      name: `writeResults, batches of ${BATCH} (${WRITE_ROWS} rows)`,
+      value: Math.round(WRITE_ROWS / seconds),
+      unit: 'rows/s',
+    },
+    { name: 'write DB size after writes', value: Math.round(statSync(path).size / 1_048_576), unit: 'MiB' },
+  ];
+}
+
+function syntheticHistogram(rnd: () => number, samples: number, base: number): Histogram {
+  const h: Histogram = {};
+  for (let i = 0; i < 12; i++) record(h, base * (1 + rnd() * 3), Math.max(1, Math.round(samples / 12)));
+  return h;
+}
+
+/** Seeds hour and day rollups for SERVERS x DAYS; returns the rows written. */
+function seedRollups(store: SqliteStore, end: number): number {
+  const rnd = random(2);
+  const insert = store.db.prepare(
+    `INSERT INTO rollups (server, granularity, bucket, region, total, failed, failed_transport, failed_http,
+      failed_initialize, failed_tools_list, latency, layer_latency) VALUES (?, ?, ?, 'eu', ?, ?, 0, ?, 0, 0, ?, ?)`,
+  );
+  const layers = (samples: number) =>
+    JSON.stringify({
+      transport: syntheticHistogram(rnd, samples, 10),
+      http: syntheticHistogram(rnd, samples, 20),
+      initialize: syntheticHistogram(rnd, samples, 20),
+      tools_list: syntheticHistogram(rnd, samples, 15),
+    });
+  const first = end - DAYS * DAY;
+  let rows = 0;
+  store.db.transaction(() => {
+    for (let s = 0; s < SERVERS; s++) {
+      for (let d = 0; d < DAYS; d++) {
+        const day = first + d * DAY;
+        const failed = Math.floor(rnd() * 10);
+        insert.run(
+          name(s),
+          'day',
+          day,
+          1_440,
+          failed,
+          failed,
+          JSON.stringify(syntheticHistogram(rnd, 1_440, 80)),
+          layers(1_440),
+        );
+        rows++;
+        for (let h = 0; h < 24; h++) {
+          const f = rnd() < 0.1 ? 1 : 0;
+          insert.run(
+            name(s),
+            'hour',
+            day + h * HOUR,
+            60,
+            f,
+            f,
+            JSON.stringify(syntheticHistogram(rnd, 60, 80)),
+            layers(60),
+          );
+          rows++;
+        }
+      }
+    }
+  })();
+  return rows;
+}
+
+async function medianMs(fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < READ_RUNS; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(times.length / 2)]! * 1_000) / 1_000;
+}
+
+async function benchReads(dir: string, now: number): Promise<BenchFigure[]> {
+  const store = openSqliteStore(join(dir, 'read.db'));
+  const t0 = performance.now();
+  const rows = seedRollups(store, now - (now % DAY) + DAY);
+  const seedSeconds = (performance.now() - t0) / 1_000;
+  const server = name(42);
+  const bars = await store.dailyAvailability(server, DAYS, now);
+  const p95 = await store.latencyQuantiles(server, now - 7 * DAY, now, [0.95]);
+  if (bars.length !== DAYS || bars.some((b) => b.total === 0) || p95.samples < 7 * 24 * 60) {
+    throw new Error('the seeded rollups were not read back as expected');
+  }
+  const figures: BenchFigure[] = [
+    {
+      name: `seed ${rows} hour+day rollups (direct INSERT)`,
+      value: Math.round(rows / seedSeconds),
+      unit: 'rows/s',
+    },
+    {
+      name: `dailyAvailability: ${DAYS} daily bars, 1 of ${SERVERS} servers (median)`,
+      value: await medianMs(() => store.dailyAvailability(server, DAYS, now)),
+      unit: 'ms',
+    },
+    {
+      name: '7-day p95 from 168 hour rollups (median)',
+      value: await medianMs(() => store.latencyQuantiles(server, now - 7 * DAY, now, [0.95])),
+      unit: 'ms',
+    },
+    {
+      name: '30-day p50/p95/p99 from 720 hour rollups (median)',
+      value: await medianMs(() => store.latencyQuantiles(server, now - 30 * DAY, now, [0.5, 0.95, 0.99])),
+      unit: 'ms',
+    },
+  ];
+  await store.close();
+  return figures;
+}
+
+export async function benchStore(): Promise<BenchFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-bench-store-'));
+  try {
+    const now = Date.UTC(2025, 5, 30, 15, 30);
+    return [...(await benchWrites(dir, now - 30 * DAY)), ...(await benchReads(dir, now))];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await benchStore();
+  const width = Math.max(...figures.map((f) => f.name.length));
+  console.log(`${'store benchmark'.padEnd(width)}  ${'value'.padStart(12)}  unit`);
+  for (const f of figures) console.log(`${f.name.padEnd(width)}  ${String(f.value).padStart(12)}  ${f.unit}`);
+}

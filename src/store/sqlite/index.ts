@@ -1,0 +1,186 @@
+/**
+ * The embedded Store: one SQLite file (WAL) through better-sqlite3. better-sqlite3 is synchronous;
+ * the methods are async to honour the Store interface, which PostgreSQL shares.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
+import type { Incident, Warning } from '../../engine/types.js';
+import type { LayerName, ToolDefinition } from '../../probe/types.js';
+import { GRANULARITIES } from '../rollup.js';
+import type {
+  DailyBar,
+  Granularity,
+  IncidentQuery,
+  JudgementWrite,
+  LatencyQuantiles,
+  OutboxMessage,
+  ResultQuery,
+  Rollup,
+  Store,
+  StoredResult,
+  ToolSurface,
+} from '../store.js';
+import { Connection } from './connection.js';
+import * as judgement from './judgement.js';
+import * as meta from './meta.js';
+import { migrate } from './migrations.js';
+import * as outbox from './outbox.js';
+import * as results from './results.js';
+import * as rollups from './rollups.js';
+import * as surfaces from './surfaces.js';
+
+export const DEFAULT_SQLITE_PATH = './data/mcpwatch.db';
+
+/** Rows deleted per transaction by prune(), so a big prune never holds the write lock for long. */
+const PRUNE_CHUNK = 5_000;
+
+export interface SqliteStoreOptions {
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly conn: Connection;
+
+  constructor(path: string, opts: SqliteStoreOptions = {}) {
+    this.conn = new Connection(path);
+    if (opts.migrate !== false) migrate(this.conn);
+  }
+
+  /** The underlying connection, for SQLite-only tooling (benchmarks, backups). */
+  get db(): Database.Database {
+    return this.conn.db;
+  }
+
+  async migrate(): Promise<void> {
+    migrate(this.conn);
+  }
+
+  async close(): Promise<void> {
+    this.conn.close();
+  }
+
+  async writeResults(rows: StoredResult[]): Promise<void> {
+    results.writeResults(this.conn, rows);
+  }
+
+  async listResults(q: ResultQuery): Promise<StoredResult[]> {
+    return results.listResults(this.conn, q);
+  }
+
+  async rollups(
+    server: string,
+    g: Granularity,
+    since: number,
+    until: number,
+    region?: string,
+  ): Promise<Rollup[]> {
+    return rollups.rollups(this.conn, server, g, since, until, region);
+  }
+
+  async rollupsByRegion(server: string, g: Granularity, since: number, until: number): Promise<Rollup[]> {
+    return rollups.rollupsByRegion(this.conn, server, g, since, until);
+  }
+
+  async dailyAvailability(server: string, days: number, now: number, region?: string): Promise<DailyBar[]> {
+    return rollups.dailyAvailability(this.conn, server, days, now, region);
+  }
+
+  async latencyQuantiles(
+    server: string,
+    since: number,
+    until: number,
+    qs: number[],
+    opts?: { layer?: LayerName; region?: string },
+  ): Promise<LatencyQuantiles> {
+    return rollups.latencyQuantiles(this.conn, server, since, until, qs, opts);
+  }
+
+  /** Deletes in chunks of PRUNE_CHUNK rows, yielding between them so other writers interleave. */
+  async prune(
+    rawBefore: number,
+    rollupsBefore: number,
+    minuteRollupsBefore = rollupsBefore,
+  ): Promise<{ raw: number; rollups: number }> {
+    const raw = await this.deleteInChunks(() => results.pruneResultsChunk(this.conn, rawBefore, PRUNE_CHUNK));
+    let rolled = 0;
+    for (const g of GRANULARITIES) {
+      const before = g === 'minute' ? minuteRollupsBefore : rollupsBefore;
+      rolled += await this.deleteInChunks(() => rollups.pruneRollupsChunk(this.conn, g, before, PRUNE_CHUNK));
+    }
+    return { raw, rollups: rolled };
+  }
+
+  private async deleteInChunks(deleteChunk: () => number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = this.conn.write(deleteChunk);
+      total += n;
+      if (n < PRUNE_CHUNK) return total;
+      await yieldToLoop();
+    }
+  }
+
+  async saveToolSurface(
+    server: string,
+    fingerprint: string,
+    serverVersion: string | null,
+    tools: ToolDefinition[],
+    at: number,
+  ): Promise<{ surface: ToolSurface; changed: boolean }> {
+    return surfaces.saveToolSurface(this.conn, server, fingerprint, serverVersion, tools, at);
+  }
+
+  async listToolSurfaces(server: string, limit?: number): Promise<Omit<ToolSurface, 'tools'>[]> {
+    return surfaces.listToolSurfaces(this.conn, server, limit);
+  }
+
+  async getToolSurface(id: number): Promise<ToolSurface | null> {
+    return surfaces.getToolSurface(this.conn, id);
+  }
+
+  async writeJudgement(w: JudgementWrite): Promise<void> {
+    judgement.writeJudgement(this.conn, w);
+  }
+
+  async getIncident(id: string): Promise<Incident | null> {
+    return judgement.getIncident(this.conn, id);
+  }
+
+  async listIncidents(q: IncidentQuery): Promise<Incident[]> {
+    return judgement.listIncidents(this.conn, q);
+  }
+
+  async listWarnings(q: { server?: string; active?: boolean; limit?: number }): Promise<Warning[]> {
+    return judgement.listWarnings(this.conn, q);
+  }
+
+  async loadEngineStates(): Promise<{ server: string; state: string; at: number }[]> {
+    return judgement.loadEngineStates(this.conn);
+  }
+
+  async dueOutbox(now: number, limit: number): Promise<OutboxMessage[]> {
+    return outbox.dueOutbox(this.conn, now, limit);
+  }
+
+  async updateOutbox(
+    id: number,
+    patch: Partial<Pick<OutboxMessage, 'status' | 'attempts' | 'notBefore' | 'lastError'>>,
+  ): Promise<void> {
+    outbox.updateOutbox(this.conn, id, patch);
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    return meta.getMeta(this.conn, key);
+  }
+
+  async setMeta(key: string, value: string | null): Promise<void> {
+    meta.setMeta(this.conn, key, value);
+  }
+}
+
+/** Opens (creating its folder and migrating) the SQLite store at `path`; ':memory:' works for tests. */
+export function openSqliteStore(path: string = DEFAULT_SQLITE_PATH, opts?: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(path, opts);
+}

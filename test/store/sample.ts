@@ -1,0 +1,77 @@
+/** Realistic ProbeResults and StoredResults for the store tests and benchmark. */
+import { LAYERS, type ErrorCode, type LayerName, type ProbeResult } from '../../src/probe/types.js';
+import type { StoredResult } from '../../src/store/store.js';
+
+export interface SampleOptions {
+  /** Whole-probe duration in ms (default 120). */
+  durationMs?: number;
+  /** The layer that failed first (absent: the probe is ok). */
+  failLayer?: LayerName;
+  code?: ErrorCode;
+  /** Duration of each layer that ran (default: transport 20, http 30, initialize 40, tools_list 30). */
+  layerMs?: Partial<Record<LayerName, number>>;
+}
+
+const DEFAULT_LAYER_MS: Record<LayerName, number> = {
+  transport: 20,
+  http: 30,
+  initialize: 40,
+  tools_list: 30,
+};
+
+export function probeResult(at: number, opts: SampleOptions = {}): ProbeResult {
+  const failAt = opts.failLayer ? LAYERS.indexOf(opts.failLayer) : LAYERS.length;
+  const layer = (name: LayerName) => {
+    const i = LAYERS.indexOf(name);
+    const status = i < failAt ? 'ok' : i === failAt ? 'failed' : 'skipped';
+    return {
+      status,
+      durationMs: status === 'skipped' ? null : (opts.layerMs?.[name] ?? DEFAULT_LAYER_MS[name]),
+    } as const;
+  };
+  const ok = opts.failLayer === undefined;
+  return {
+    url: 'https://mcp.example.com/mcp',
+    startedAt: new Date(at).toISOString(),
+    durationMs: opts.durationMs ?? 120,
+    ok,
+    transport: 'streamable-http',
+    protocolVersion: '2025-11-25',
+    failure: ok
+      ? null
+      : { layer: opts.failLayer!, code: opts.code ?? 'connect_refused', message: 'the remote side failed' },
+    layers: {
+      transport: { ...layer('transport'), dnsMs: 2, connectMs: 5, tlsMs: 12, address: '203.0.113.7' },
+      http: { ...layer('http'), statusCode: failAt > 1 ? 200 : null, ttfbMs: failAt > 1 ? 25 : null },
+      initialize: layer('initialize'),
+      tools_list: layer('tools_list'),
+    },
+    tls: {
+      validFrom: '2025-01-01T00:00:00.000Z',
+      validTo: '2026-01-01T00:00:00.000Z',
+      daysRemaining: 180,
+      subject: 'mcp.example.com',
+      issuer: "Let's Encrypt R11",
+      authorized: true,
+    },
+    server: { name: 'docs-search', version: '1.4.2' },
+    capabilities: { tools: { listChanged: true } },
+    auth: { required: false },
+    tools: ok
+      ? {
+          count: 2,
+          fingerprint: 'sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+          items: [
+            { name: 'search_docs', inputSchemaHash: 'sha256:aa11' },
+            { name: 'get_page', inputSchemaHash: 'sha256:bb22' },
+          ],
+        }
+      : null,
+    warnings: [],
+  };
+}
+
+export function stored(server: string, region: string, at: number, opts: SampleOptions = {}): StoredResult {
+  const result = probeResult(at, opts);
+  return { server, region, at, ok: result.ok, result: { ...result, region } };
+}
