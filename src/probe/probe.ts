@@ -20,6 +20,7 @@ import {
   type ToolsSummary,
 } from './types.js';
 import type { Lookup } from './connect.js';
+import { canonicalJson } from './canonical.js';
 
 export const PROBE_DEFAULTS = {
   timeoutMs: 10_000,
@@ -173,9 +174,22 @@ function buildResult(ctx: ProbeContext, o: Outcome): ProbeResult {
     },
     tls,
     server: o.session?.server ?? null,
-    capabilities: o.session?.capabilities ?? null,
+    capabilities: bounded(o.session?.capabilities ?? null, 16 * 1024, warnings, 'capabilities'),
     auth: ctx.auth ?? (ctx.handshake ? { required: false, scheme: null, resourceMetadata: null } : null),
-    tools: o.tools,
+    tools: o.tools && { ...o.tools, items: o.tools.items.map((t) => (t.annotations && !bounded(t.annotations, 2048, warnings, 'tool annotations') ? { name: t.name, inputSchemaHash: t.inputSchemaHash } : t)) },
     warnings,
   };
+}
+
+/** Server-supplied objects copied into the result, dropped when too deep or too large to store. */
+function bounded<T>(value: T | null, maxChars: number, warnings: ProbeResult['warnings'], what: string): T | null {
+  if (value === null) return null;
+  try {
+    if (canonicalJson(value).length <= maxChars) return value;
+  } catch {
+    // nested too deeply
+  }
+  if (!warnings.some((w) => w.code === 'oversized_metadata'))
+    warnings.push({ code: 'oversized_metadata', message: `the server's ${what} are too large or deep to keep; left out of the result` });
+  return null;
 }
