@@ -9,11 +9,19 @@ export class Deadline {
   private readonly timer: NodeJS.Timeout;
   private readonly endsAt: number;
 
-  constructor(totalMs: number, parent?: AbortSignal) {
+  constructor(
+    readonly totalMs: number,
+    parent?: AbortSignal,
+  ) {
     this.endsAt = performance.now() + totalMs;
     this.timer = setTimeout(() => this.controller.abort(new DeadlineError('total')), totalMs);
     this.timer.unref?.();
     this.signal = parent ? AbortSignal.any([this.controller.signal, parent]) : this.controller.signal;
+  }
+
+  /** True once the total deadline (not a caller's cancellation) has passed. */
+  expired(): boolean {
+    return this.remaining() <= 0;
   }
 
   remaining(): number {

@@ -38,8 +38,13 @@ async function from(ctx: ProbeContext, url: URL, era: Era, pinned: boolean): Pro
     const d = await discover(ctx, url);
     if ('session' in d) return d.session;
     if (pinned) throw d.fallback.layer === 'http' ? d.fallback : fault('initialize', 'unsupported_protocol_version', `the server does not speak 2026-07-28: ${d.fallback.message}`);
-    const offered = d.supported?.find((v) => (LEGACY_VERSIONS as readonly string[]).includes(v));
-    if (offered) version = offered;
+    if (d.supported) {
+      // A modern server told us what it speaks: use an initialize-era version it lists, or say none fits.
+      const offered = d.supported.find((v) => (LEGACY_VERSIONS as readonly string[]).includes(v));
+      if (!offered)
+        throw fault('initialize', 'unsupported_protocol_version', `the server speaks only ${d.supported.join(', ').slice(0, 120) || 'no listed version'}; mcpwatch speaks 2026-07-28 and ${LEGACY_VERSIONS.join(', ')}`);
+      version = offered;
+    }
   }
   if (era === 'stateless' || era === 'streamable-http') {
     const s = await initializeStreamable(ctx, url, version);
@@ -49,6 +54,9 @@ async function from(ctx: ProbeContext, url: URL, era: Era, pinned: boolean): Pro
     try {
       return await initializeSse(ctx, url);
     } catch (sseErr) {
+      // The GET opened an event stream: this is a legacy server and its failure is the one to report.
+      const h = ctx.handshake;
+      if (h && h !== postHandshake && h.status >= 200 && h.status < 300 && h.contentType === 'text/event-stream') throw sseErr;
       // Neither transport answered: report what the modern POST got, which is what the operator wants fixed.
       ctx.handshake = postHandshake;
       if (sseErr instanceof ProbeFault) warn(ctx, 'sse_fallback_failed', `the legacy HTTP+SSE fallback failed too: ${sseErr.message}`);

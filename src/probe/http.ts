@@ -34,6 +34,9 @@ export interface ProbeContext {
 }
 
 export interface Exchange {
+  url: URL;
+  /** The signal the request was sent with: reading its body is bounded by it too. */
+  signal: AbortSignal;
   status: number;
   headers: IncomingHttpHeaders;
   body: Readable;
@@ -113,6 +116,8 @@ export async function send(ctx: ProbeContext, o: SendOptions): Promise<Exchange>
     const ttfbMs = Math.round((performance.now() - Math.max(started, ready)) * 100) / 100;
     const headers = res.headers as IncomingHttpHeaders;
     return {
+      url: o.url,
+      signal,
       status: res.statusCode,
       headers,
       body: res.body as unknown as Readable,
@@ -139,7 +144,7 @@ export function classifyWireError(ctx: ProbeContext, err: unknown, o: Pick<SendO
       case 'tls':
         return fault('transport', 'tls_timeout', `TLS handshake with ${host} did not complete in time`);
       default:
-        return fault(o.step.layer, 'timeout', `no complete answer to ${o.what} within the time left (${Math.round(timeBudget(ctx))} ms budget)`);
+        return fault(o.step.layer, 'timeout', `no complete answer to ${o.what} ${ctx.deadline.expired() ? `within the probe's ${ctx.deadline.totalMs} ms deadline` : `within the ${ctx.stepTimeoutMs} ms step timeout`}`);
     }
   }
   const code = (err as { code?: string }).code ?? '';
@@ -151,10 +156,6 @@ export function classifyWireError(ctx: ProbeContext, err: unknown, o: Pick<SendO
   if (code.startsWith('HPE_') || (err as Error).name === 'HTTPParserError' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_INFO')
     return fault(httpLayerOf(o.step), 'malformed_http', `the answer to ${o.what} is not valid HTTP (${code || message})`);
   return fault(httpLayerOf(o.step), 'malformed_http', `the exchange for ${o.what} failed (${code || message})`);
-}
-
-function timeBudget(ctx: ProbeContext): number {
-  return ctx.stepTimeoutMs ?? ctx.deadline.remaining();
 }
 
 /** A non-2xx answer as a fault, reading a bounded bit of the body for the message. */
@@ -190,4 +191,13 @@ function readable(snippet: string): string {
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(snippet)?.[1];
   const text = title && title.trim() !== 'Error' ? title : snippet.replace(/<[^>]*>/g, ' ');
   return text.replace(/\s+/g, ' ').trim().slice(0, 160);
+}
+
+/** Runs a body read, classifying whatever breaks it (deadline, reset, bad framing) like the request. */
+export async function reading<T>(ctx: ProbeContext, ex: Exchange, step: Step, what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw classifyWireError(ctx, err, { step, what, url: ex.url }, ex.signal);
+  }
 }

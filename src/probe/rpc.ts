@@ -5,7 +5,7 @@
 import { createParser } from 'eventsource-parser';
 import { decodedChunks, readText } from './body.js';
 import { fault } from './fault.js';
-import { header, httpLayerOf, statusFault, warn, type Exchange, type ProbeContext, type Step } from './http.js';
+import { header, httpLayerOf, reading, statusFault, warn, type Exchange, type ProbeContext, type Step } from './http.js';
 
 export type RpcId = string | number;
 
@@ -58,8 +58,8 @@ export async function readSnippet(ctx: ProbeContext, ex: Exchange, step: Step): 
 export async function readResponse(ctx: ProbeContext, ex: Exchange, id: RpcId, step: Step, what: string): Promise<RpcResponse> {
   const layer = httpLayerOf(step);
   if (ex.status < 200 || ex.status >= 300) throw statusFault(ctx, ex, step, what, await readSnippet(ctx, ex, step));
-  if (ex.contentType === 'text/event-stream') return readFromSse(ctx, ex, id, step, what);
-  const text = await readText(ex.body, ex.encoding, ctx.maxBodyBytes, layer);
+  if (ex.contentType === 'text/event-stream') return reading(ctx, ex, step, what, () => readFromSse(ctx, ex, id, step, what));
+  const text = await reading(ctx, ex, step, what, () => readText(ex.body, ex.encoding, ctx.maxBodyBytes, layer));
   const parsed = parseJson(text);
   const isJsonType = ex.contentType === 'application/json' || ex.contentType.endsWith('+json');
   if (!parsed.ok) {

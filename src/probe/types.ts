@@ -164,7 +164,7 @@ export interface ProbeOptions {
   ca?: string | Buffer;
   /** Follow redirects (default false: a 3xx is `http/redirect`). At most 5 hops. */
   followRedirects?: boolean;
-  /** Fewer tools than this is `tools_list/empty` when 0 tools, or a `too_few_tools` warning + failure. */
+  /** Fewer tools than this fails the probe as `tools_list/empty` (the message says how many were listed). */
   minTools?: number;
   /** Pin the era/transport instead of detecting it. */
   era?: EraPin;
@@ -178,7 +178,11 @@ export interface ProbeOptions {
   maxToolPages?: number;
   /** Region label written into the result (default 'local'). */
   region?: string;
-  /** Cache of detected eras per origin, shared across probes by the monitor. */
+  /**
+   * Detected eras, shared across probes by the monitor. Keyed by endpoint URL rather than by origin (as
+   * the spec suggests for a single client): a monitor watches several endpoints on one origin, and
+   * they need not speak the same era. A cached era that stops working is re-detected in the same probe.
+   */
   eraCache?: Map<string, EraPin>;
   /** Keep the full tool definitions (for drift diffs); returned beside the result, not in it. */
   keepToolDefinitions?: boolean;
