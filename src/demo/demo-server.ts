@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 
 export type DemoFault = 'ok' | 'down' | 'http500' | 'slow' | 'empty-tools' | 'html';
 const FAULTS: DemoFault[] = ['ok', 'down', 'http500', 'slow', 'empty-tools', 'html'];
@@ -48,7 +49,17 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
-export async function startDemoServer(port = 0, host = '127.0.0.1'): Promise<DemoServer> {
+export interface DemoOptions {
+  port?: number;
+  host?: string;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
+  /** Answer on /mcp and on any /mcp/NAME path, so one process can stand in for many endpoints. */
+  anyPath?: boolean;
+}
+
+export async function startDemoServer(opts: DemoOptions = {}): Promise<DemoServer> {
+  const { port = 0, host = '127.0.0.1' } = opts;
   let fault: DemoFault = 'ok';
   const sessions = new Set<string>();
 
@@ -60,7 +71,7 @@ export async function startDemoServer(port = 0, host = '127.0.0.1'): Promise<Dem
       fault = mode;
       return json(res, 200, { mode });
     }
-    if (path !== '/mcp') return json(res, 404, { error: 'not found' });
+    if (path !== '/mcp' && !(opts.anyPath && path.startsWith('/mcp/'))) return json(res, 404, { error: 'not found' });
     if (fault === 'down') return req.socket.destroy();
     if (fault === 'http500') return json(res, 500, { error: 'internal error' });
     if (fault === 'html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><title>Maintenance</title></html>');
@@ -95,16 +106,17 @@ export async function startDemoServer(port = 0, host = '127.0.0.1'): Promise<Dem
     return json(res, 200, { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
   };
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) json(res, 400, { error: 'bad request' });
       else res.destroy();
     });
-  });
+  };
+  const server: Server = opts.tls ? createTlsServer({ ...opts.tls, keepAliveTimeout: 5_000 }, listener) : createServer({ keepAliveTimeout: 5_000 }, listener);
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const addr = server.address() as { port: number };
   return {
-    url: `http://${host}:${addr.port}/mcp`,
+    url: `${opts.tls ? 'https' : 'http'}://${host}:${addr.port}/mcp`,
     setFault: (mode) => {
       fault = mode;
     },
