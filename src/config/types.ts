@@ -4,6 +4,8 @@
  */
 import type { EraPin } from '../probe/types.js';
 import type { MaintenanceWindow, ServerRules } from '../engine/types.js';
+import type { WeeklyTime } from '../util/weekly-time.js';
+import type { RawProbeSettings, RawServer } from './raw.js';
 
 export interface ServerConfig {
   name: string;
@@ -12,6 +14,7 @@ export interface ServerConfig {
   timeoutMs: number;
   era: EraPin;
   followRedirects: boolean;
+  /** Path of a PEM file of extra trusted CAs, resolved against the config file's directory. */
   ca: string | null;
   tags: string[];
   regions: string[];
@@ -20,11 +23,15 @@ export interface ServerConfig {
   rules: ServerRules;
   /** Per-server alert routing override (severity -> channel names). */
   routes: Partial<Record<'P1' | 'P2' | 'P3', string[]>> | null;
+  /** The entry as written (after ${ENV} substitution), for changes that merge into it (API PATCH). */
+  entry?: RawServer;
 }
 
 export interface ChannelConfig {
   name: string;
   type: string;
+  /** Deadline of one delivery attempt (`timeout`, default 10s). */
+  timeoutMs: number;
   /** The channel's own settings (url, routingKey, secret, …) as written, after ${ENV} substitution. */
   settings: Record<string, unknown>;
 }
@@ -48,7 +55,13 @@ export interface Config {
   channels: ChannelConfig[];
   routes: Record<'P1' | 'P2' | 'P3', string[]>;
   escalation: { P1: { afterMs: number; to: string[] }; P2: { afterMs: number; to: string[] } };
-  digest: { cron: string; channels: string[] };
+  /**
+   * When P3 findings are sent as a digest. `schedule` is what the YAML says ("mon 09:00") read in
+   * `timezone`; `cron` is the same as a 5-field cron expression. util/weekly-time.ts has nextWeeklyTime().
+   */
+  digest: { cron: string; channels: string[]; schedule: WeeklyTime; timezone: string };
   maintenance: MaintenanceWindow[];
   statusPages: StatusPageConfig[];
+  /** The `defaults` section as written: servers added at runtime inherit it (see parseServerEntry). */
+  serverDefaults?: RawProbeSettings;
 }

@@ -21,7 +21,9 @@ const HINT = 'expected a number with a unit (ms, s, m, h, d, w), e.g. 500ms, 15s
 export function parseDuration(input: string | number): number {
   if (typeof input === 'number') {
     if (!Number.isFinite(input) || input < 0) {
-      throw new DurationError(`invalid duration ${String(input)}: a number of milliseconds must be 0 or more`);
+      throw new DurationError(
+        `invalid duration ${String(input)}: a number of milliseconds must be 0 or more`,
+      );
     }
     return Math.round(input);
   }
@@ -37,11 +39,14 @@ export function parseDuration(input: string | number): number {
   while (PART.lastIndex < text.length) {
     const at = PART.lastIndex;
     const match = PART.exec(text);
-    if (!match) throw new DurationError(`invalid duration "${text}": unexpected "${text.slice(at)}"; ${HINT}`);
+    if (!match)
+      throw new DurationError(`invalid duration "${text}": unexpected "${text.slice(at)}"; ${HINT}`);
     const unit = match[2] as Unit;
     const rank = UNIT_ORDER.indexOf(unit);
     if (rank <= lastRank) {
-      throw new DurationError(`invalid duration "${text}": units must go from largest to smallest, each once`);
+      throw new DurationError(
+        `invalid duration "${text}": units must go from largest to smallest, each once`,
+      );
     }
     lastRank = rank;
     total += Number(match[1]) * UNIT_MS[unit];

@@ -21,7 +21,8 @@ test('parseDuration reads every unit and compound forms', () => {
     [1500, 1500],
     [2.4, 2],
   ];
-  for (const [input, ms] of cases) assert.equal(parseDuration(input), ms, `parseDuration(${JSON.stringify(input)})`);
+  for (const [input, ms] of cases)
+    assert.equal(parseDuration(input), ms, `parseDuration(${JSON.stringify(input)})`);
 });
 
 test('parseDuration refuses bad input with a clear message', () => {
@@ -40,11 +41,14 @@ test('parseDuration refuses bad input with a clear message', () => {
     [Number.POSITIVE_INFINITY, /must be 0 or more/],
   ];
   for (const [input, message] of cases) {
-    assert.throws(() => parseDuration(input), (err: unknown) => {
-      assert.ok(err instanceof DurationError, `${String(input)} throws a DurationError`);
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseDuration(input),
+      (err: unknown) => {
+        assert.ok(err instanceof DurationError, `${String(input)} throws a DurationError`);
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   }
 });
 

@@ -1,0 +1,36 @@
+/** Names that others refer to must be unique: servers, channels, status page slugs, maintenance ids. */
+import { DIGEST_ROUTE } from '../defaults.js';
+import { formatPath } from '../path.js';
+import { namesOf, rec, shown, type CheckContext } from './context.js';
+
+export function checkNames(ctx: CheckContext): void {
+  const root = rec(ctx.data);
+  unique(ctx, 'servers', 'name', 'server name');
+  unique(ctx, 'channels', 'name', 'channel name');
+  unique(ctx, 'statusPages', 'slug', 'status page slug');
+  unique(ctx, 'maintenance', 'id', 'maintenance id');
+  for (const { name, index } of namesOf(root['channels'], 'name')) {
+    if (name === DIGEST_ROUTE) {
+      ctx.problems.error(
+        ['channels', index, 'name'],
+        `"${DIGEST_ROUTE}" is reserved: routes use it for the P3 digest`,
+      );
+    }
+  }
+}
+
+function unique(ctx: CheckContext, section: string, key: string, what: string): void {
+  const firstAt = new Map<string, number>();
+  for (const { name, index } of namesOf(rec(ctx.data)[section], key)) {
+    const first = firstAt.get(name);
+    if (first === undefined) {
+      firstAt.set(name, index);
+      continue;
+    }
+    const path = [section, index, key];
+    ctx.problems.error(
+      path,
+      `duplicate ${what} ${shown(ctx, path, name)} (first at ${formatPath([section, first])})`,
+    );
+  }
+}

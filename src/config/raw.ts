@@ -1,0 +1,99 @@
+/**
+ * The YAML as written (after ${ENV} substitution and schema validation), before defaults: the
+ * shapes that schema/mcpwatch.schema.json admits. Durations are still text or milliseconds.
+ */
+import type { EraPin } from '../probe/types.js';
+import type { LayerName } from '../probe/types.js';
+
+export type RawDuration = string | number;
+export type RawSeverity = 'P1' | 'P2' | 'P3';
+export type RawRoutes = Partial<Record<RawSeverity, string[]>>;
+
+export interface RawConfirm {
+  every?: RawDuration;
+  failures?: number;
+}
+
+export interface RawSlo {
+  target?: number;
+  window?: RawDuration;
+  layers?: LayerName[];
+  minSamples?: number;
+}
+
+export interface RawThresholds {
+  errorRate5mP1?: number;
+  errorRate15mP2?: number;
+  errorRateElevatedP3?: number;
+  latencyRegressionFactor?: number;
+  latencyTrendFactor?: number;
+  certExpiringDays?: number;
+  flappingTransitions?: number;
+  flappingWindow?: RawDuration;
+  softFailures?: number;
+  successRate24hLow?: number;
+  successRate24hHigh?: number;
+}
+
+/** What `defaults` and each server share. */
+export interface RawProbeSettings {
+  interval?: RawDuration;
+  timeout?: RawDuration;
+  confirm?: RawConfirm;
+  recover?: { successes?: number };
+  headers?: Record<string, string>;
+  slo?: RawSlo;
+  thresholds?: RawThresholds;
+  regions?: string[];
+  era?: EraPin;
+  followRedirects?: boolean;
+}
+
+export interface RawServer extends RawProbeSettings {
+  name: string;
+  url: string;
+  expect?: { minTools?: number; tools?: string[]; auth?: 'none' | 'required' };
+  tags?: string[];
+  ca?: string;
+  paused?: boolean;
+  routes?: RawRoutes;
+}
+
+export interface RawChannel {
+  name: string;
+  type: string;
+  timeout?: RawDuration;
+  [setting: string]: unknown;
+}
+
+export interface RawMaintenance {
+  id?: string;
+  servers: 'all' | string[];
+  start: string;
+  end: string;
+  title?: string;
+  excludeFromSlo?: boolean;
+}
+
+export interface RawStatusPage {
+  slug: string;
+  title: string;
+  servers: string[];
+  logo?: string;
+  description?: string;
+}
+
+export interface RawConfig {
+  server?: { port?: number; host?: string; publicUrl?: string; public?: boolean };
+  storage?: { sqlite?: string; postgres?: string };
+  retention?: { raw?: RawDuration; rollups?: RawDuration };
+  scheduler?: { concurrency?: number };
+  defaults?: RawProbeSettings;
+  servers?: RawServer[];
+  channels?: RawChannel[];
+  routes?: RawRoutes;
+  escalation?: Partial<Record<'P1' | 'P2', { after?: RawDuration; to?: string[] }>>;
+  digest?: { schedule?: string; timezone?: string; channels?: string[] };
+  maintenance?: RawMaintenance[];
+  statusPages?: RawStatusPage[];
+}
