@@ -5,7 +5,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import { isBlockedAddress } from './address-guard.js';
 import { isTimeout, raceAbort } from './deadline.js';
@@ -43,7 +43,7 @@ const ms = (from: number) => Math.round((performance.now() - from) * 100) / 100;
 export function createConnector(opts: ConnectorOptions) {
   /** `phase` is the connect step under way, so a deadline that fires mid-connect is classified right. */
   const state: { first: ConnectionFacts | null; phase: 'dns' | 'tcp' | 'tls' | null } = { first: null, phase: null };
-  const ca = opts.ca ? [...rootCertificates, opts.ca.toString()] : undefined;
+  const secureContext = opts.ca ? contextFor(opts.ca.toString()) : undefined;
 
   async function open(hostname: string, port: number, secure: boolean, servername?: string): Promise<Socket> {
     const host = hostname.replace(/^\[|\]$/g, '');
@@ -98,7 +98,7 @@ export function createConnector(opts: ConnectorOptions) {
     if (secure) {
       t = performance.now();
       state.phase = 'tls';
-      const tlsSocket = await handshake(socket, servername ?? (isIP(host) ? undefined : host), host, ca, opts.signal);
+      const tlsSocket = await handshake(socket, servername ?? (isIP(host) ? undefined : host), host, secureContext, opts.signal);
       tlsMs = ms(t);
       facts = tlsFacts(tlsSocket, opts.now());
       if (!tlsSocket.authorized) {
@@ -170,7 +170,7 @@ function handshake(
   socket: Socket,
   servername: string | undefined,
   host: string,
-  ca: string[] | undefined,
+  secureContext: SecureContext | undefined,
   signal: AbortSignal,
 ): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
@@ -178,7 +178,7 @@ function handshake(
       socket,
       servername,
       host,
-      ca,
+      secureContext,
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
     });
@@ -202,4 +202,19 @@ function handshake(
       else reject(fault('transport', 'tls_handshake_failed', `TLS handshake with ${host} failed (${err.code ?? err.message})`));
     });
   });
+}
+
+/**
+ * A TLS context trusting the system roots plus `ca`. Built once per distinct CA: parsing ~150 root
+ * certificates for every connection would cost milliseconds of CPU and megabytes per probe.
+ */
+const contexts = new Map<string, SecureContext>();
+function contextFor(ca: string): SecureContext {
+  let ctx = contexts.get(ca);
+  if (!ctx) {
+    if (contexts.size >= 64) contexts.delete(contexts.keys().next().value as string);
+    ctx = createSecureContext({ ca: [...rootCertificates, ca] });
+    contexts.set(ca, ctx);
+  }
+  return ctx;
 }

@@ -1,0 +1,83 @@
+/**
+ * Scheduler + prober at scale: N endpoints (default 10,000) at a 60 s interval, half over HTTPS, every
+ * probe a full handshake and tools/list, against loopback demo servers in a separate process. Reports
+ * sustained probes/s, this process's CPU and peak RSS, and the p99 lateness of probes against their
+ * schedule. Run: `node --import tsx bench/monitor.ts` (BENCH_ENDPOINTS, BENCH_SECONDS to change).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { probe } from '../src/probe/index.js';
+import type { EraPin } from '../src/probe/types.js';
+import { realClock, Scheduler, type ScheduledServer } from '../src/scheduler/index.js';
+import { printTable, type BenchFigure } from './figure.js';
+
+interface Endpoint extends ScheduledServer {
+  url: string;
+  tls: boolean;
+}
+
+export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINTS ?? 10_000), seconds = Number(process.env.BENCH_SECONDS ?? 150)): Promise<BenchFigure[]> {
+  const farm = spawn(process.execPath, ['--import', 'tsx', new URL('./farm.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: farm.stdout! }), 'line')) as [string];
+  const { http, https, ca } = JSON.parse(line) as { http: string; https: string; ca: string };
+  try {
+    const intervalMs = 60_000;
+    const eraCache = new Map<string, EraPin>();
+    const failures = new Map<string, number>();
+    let completed = 0;
+    let steadyCompleted = 0;
+    const steadyFrom = Date.now() + intervalMs; // after one interval every endpoint has started
+    const scheduler = new Scheduler<Endpoint>(
+      {
+        ...realClock,
+        async runProbe(e) {
+          const r = await probe(e.url, { timeoutMs: 10_000, ca: e.tls ? ca : undefined, eraCache });
+          completed++;
+          if (Date.now() >= steadyFrom) steadyCompleted++;
+          if (!r.ok) failures.set(`${r.failure?.layer}/${r.failure?.code}`, (failures.get(`${r.failure?.layer}/${r.failure?.code}`) ?? 0) + 1);
+          return { ok: r.ok };
+        },
+      },
+      { concurrency: 500 },
+    );
+    for (let i = 0; i < endpoints; i++) {
+      const tls = i % 2 === 1;
+      scheduler.add({ name: `ep-${i}`, url: `${tls ? https : http}/${i}`, tls, intervalMs, confirmEveryMs: 15_000, confirmFailures: 3, timeoutMs: 10_000 });
+    }
+    const cpu0 = process.cpuUsage();
+    const t0 = Date.now();
+    let peakRss = 0;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+    scheduler.start();
+    await new Promise((r) => setTimeout(r, seconds * 1_000));
+    await scheduler.stop({ abort: true });
+    clearInterval(sampler);
+    const wall = (Date.now() - t0) / 1_000;
+    const cpu = process.cpuUsage(cpu0);
+    const stats = scheduler.stats();
+    const steadySeconds = Math.max(1, (Date.now() - steadyFrom) / 1_000);
+    const figures: BenchFigure[] = [
+      { name: 'endpoints (half HTTPS)', value: endpoints, unit: 'count' },
+      { name: 'needed rate (endpoints / 60 s)', value: Math.round((endpoints / 60) * 10) / 10, unit: 'probes/s' },
+      { name: 'sustained rate after the first interval', value: Math.round((steadyCompleted / steadySeconds) * 10) / 10, unit: 'probes/s' },
+      { name: 'probes completed', value: completed, unit: 'count' },
+      { name: 'probes failed', value: [...failures.values()].reduce((a, b) => a + b, 0), unit: 'count', target: '0' },
+      { name: 'skipped slots', value: stats.skippedSlots, unit: 'count', target: '0' },
+      { name: 'lateness p50', value: stats.lateness.p50, unit: 'ms' },
+      { name: 'lateness p99', value: stats.lateness.p99, unit: 'ms', target: '< 2000' },
+      { name: 'lateness max', value: stats.lateness.max, unit: 'ms' },
+      { name: 'monitor CPU (user+sys / wall)', value: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100) / 100, unit: 'cores' },
+      { name: 'monitor peak RSS', value: Math.round(peakRss / 2 ** 20), unit: 'MiB', target: '< 1024' },
+    ];
+    for (const [code, n] of failures) figures.push({ name: `  failed: ${code}`, value: n, unit: 'count' });
+    return figures;
+  } finally {
+    farm.kill('SIGTERM');
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  printTable('monitor benchmark (scheduler + prober)', await benchMonitor());
+}
