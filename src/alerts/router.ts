@@ -1,0 +1,60 @@
+/**
+ * Routing, pure: which channels hear about what.
+ *
+ * - P1 and P2 go to `routes.P1` / `routes.P2`, or to the server's own `routes` when it has them.
+ * - P3 never goes out one by one: each P3 route names the channels that receive the weekly digest
+ *   for that server; the name `digest` stands for `digest.channels`.
+ * - Acknowledgements and resolves go to every channel that heard the trigger (including a raise to
+ *   P1 and escalations).
+ * - A maintenance window covering the server mutes triggers and escalations.
+ */
+import type { Config } from '../config/types.js';
+import type { Incident } from '../engine/types.js';
+import { escalationsDue, openingSeverity, raisedAt } from './escalation.js';
+
+/** The route name that stands for the weekly digest channels. */
+export const DIGEST_ROUTE = 'digest';
+/** Channel types that wake people up; they never receive digests. */
+export const PAGING_TYPES: readonly string[] = ['pagerduty', 'opsgenie', 'sms'];
+
+function unique(names: Iterable<string>): string[] {
+  return [...new Set(names)];
+}
+
+function known(config: Config, names: Iterable<string>): string[] {
+  const all = new Set(config.channels.map((c) => c.name));
+  return unique(names).filter((n) => all.has(n));
+}
+
+function routeNames(config: Config, server: string, severity: 'P1' | 'P2' | 'P3'): string[] {
+  const own = config.servers.find((s) => s.name === server)?.routes?.[severity];
+  return own ?? config.routes[severity] ?? [];
+}
+
+/** Channels that receive P1 or P2 notifications for this server. */
+export function routeChannels(config: Config, server: string, severity: 'P1' | 'P2'): string[] {
+  return known(
+    config,
+    routeNames(config, server, severity).filter((n) => n !== DIGEST_ROUTE),
+  );
+}
+
+/** Channels whose weekly digest includes this server's P3 warnings (paging channels excluded). */
+export function digestChannels(config: Config, server: string): string[] {
+  const names = routeNames(config, server, 'P3').flatMap((n) =>
+    n === DIGEST_ROUTE ? config.digest.channels : [n],
+  );
+  const paging = new Set(config.channels.filter((c) => PAGING_TYPES.includes(c.type)).map((c) => c.name));
+  return known(config, names).filter((n) => !paging.has(n));
+}
+
+/**
+ * Every channel that was sent a trigger or an escalation for this incident by `at`: the audience of
+ * its acknowledgement and resolve.
+ */
+export function notifiedChannels(config: Config, incident: Incident, at: number): string[] {
+  const names = routeChannels(config, incident.server, openingSeverity(incident));
+  if (raisedAt(incident) !== null) names.push(...routeChannels(config, incident.server, 'P1'));
+  for (const e of escalationsDue(incident, config, at)) names.push(...known(config, e.to));
+  return unique(names);
+}
