@@ -29,11 +29,19 @@ export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINT
     let completed = 0;
     let steadyCompleted = 0;
     const steadyFrom = Date.now() + intervalMs; // after one interval every endpoint has started
+    const t0 = Date.now();
+    const windows: { started: number; failed: number; lateness: number[]; durations: number[] }[] = [];
+    const windowOf = (at: number) => (windows[Math.floor((at - t0) / 10_000)] ??= { started: 0, failed: 0, lateness: [], durations: [] });
     const scheduler = new Scheduler<Endpoint>(
       {
         ...realClock,
-        async runProbe(e) {
+        async runProbe(e, slot) {
+          const w = windowOf(slot.startedAt);
+          w.started++;
+          w.lateness.push(slot.latenessMs);
           const r = await probe(e.url, { timeoutMs: 10_000, ca: e.tls ? ca : undefined, eraCache });
+          w.durations.push(r.durationMs);
+          if (!r.ok) w.failed++;
           completed++;
           if (Date.now() >= steadyFrom) steadyCompleted++;
           if (!r.ok) failures.set(`${r.failure?.layer}/${r.failure?.code}`, (failures.get(`${r.failure?.layer}/${r.failure?.code}`) ?? 0) + 1);
@@ -47,7 +55,6 @@ export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINT
       scheduler.add({ name: `ep-${i}`, url: `${tls ? https : http}/${i}`, tls, intervalMs, confirmEveryMs: 15_000, confirmFailures: 3, timeoutMs: 10_000 });
     }
     const cpu0 = process.cpuUsage();
-    const t0 = Date.now();
     let peakRss = 0;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
     scheduler.start();
@@ -72,6 +79,11 @@ export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINT
       { name: 'monitor peak RSS', value: Math.round(peakRss / 2 ** 20), unit: 'MiB', target: '< 1024' },
     ];
     for (const [code, n] of failures) figures.push({ name: `  failed: ${code}`, value: n, unit: 'count' });
+    if (process.env.BENCH_TIMELINE) {
+      const p = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]! : 0);
+      for (const [i, w] of windows.entries())
+        if (w) console.error(`${i * 10}s: started ${w.started} failed ${w.failed} lateness p99 ${p(w.lateness, 0.99)} ms, duration p50 ${Math.round(p(w.durations, 0.5))} p99 ${Math.round(p(w.durations, 0.99))} ms`);
+    }
     return figures;
   } finally {
     farm.kill('SIGTERM');

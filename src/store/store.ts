@@ -171,6 +171,8 @@ export interface Store {
 
   /** Outbox: pending messages with notBefore <= now, oldest first (by notBefore, then id). */
   dueOutbox(now: number, limit: number): Promise<OutboxMessage[]>;
+  /** Which of these idempotency keys are already in the outbox (whatever their status). */
+  existingOutboxKeys(keys: readonly string[]): Promise<Set<string>>;
   updateOutbox(
     id: number,
     patch: Partial<Pick<OutboxMessage, 'status' | 'attempts' | 'notBefore' | 'lastError'>>,
@@ -179,4 +181,6 @@ export interface Store {
   /** Small key-value settings (API tokens, settings): null when absent; setting null deletes. */
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string | null): Promise<void>;
+  /** Every meta entry whose key starts with `prefix`, by key. */
+  listMeta(prefix: string): Promise<{ key: string; value: string }[]>;
 }

@@ -180,6 +180,12 @@ export function judgementContract(store: StoreGetter): void {
     assert.deepEqual(await store().loadEngineStates(), [{ server: 'alpha', state: 'before', at: T0 }]);
   });
 
+  it('tells which outbox keys exist, whatever their status', async () => {
+    await store().writeJudgement({ outbox: [message('a', T0), message('sent', T0, { status: 'sent' })] });
+    assert.deepEqual(await store().existingOutboxKeys(['a', 'sent', 'missing']), new Set(['a', 'sent']));
+    assert.deepEqual(await store().existingOutboxKeys([]), new Set());
+  });
+
   it('returns due pending messages oldest first (notBefore, then insertion), up to the limit', async () => {
     await store().writeJudgement({
       outbox: [

@@ -50,6 +50,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.equal(await store().getMeta('api.token'), null);
         assert.equal(await store().getMeta('other'), '');
       });
+
+      it('lists keys by prefix, in key order, taking % and _ literally', async () => {
+        await store().setMeta('request:ack:b', '2');
+        await store().setMeta('request:ack:a', '1');
+        await store().setMeta('request:other', 'x');
+        await store().setMeta('request_ack:z', 'no');
+        assert.deepEqual(await store().listMeta('request:ack:'), [
+          { key: 'request:ack:a', value: '1' },
+          { key: 'request:ack:b', value: '2' },
+        ]);
+        assert.deepEqual(await store().listMeta('request%'), []);
+        assert.equal((await store().listMeta('')).length, 4);
+      });
     });
 
     describe('results', () => resultsContract(store));

@@ -164,6 +164,10 @@ export class SqliteStore implements Store {
     return outbox.dueOutbox(this.conn, now, limit);
   }
 
+  async existingOutboxKeys(keys: readonly string[]): Promise<Set<string>> {
+    return outbox.existingKeys(this.conn, keys);
+  }
+
   async updateOutbox(
     id: number,
     patch: Partial<Pick<OutboxMessage, 'status' | 'attempts' | 'notBefore' | 'lastError'>>,
@@ -177,6 +181,10 @@ export class SqliteStore implements Store {
 
   async setMeta(key: string, value: string | null): Promise<void> {
     meta.setMeta(this.conn, key, value);
+  }
+
+  async listMeta(prefix: string): Promise<{ key: string; value: string }[]> {
+    return meta.listMeta(this.conn, prefix);
   }
 }
 

@@ -74,3 +74,10 @@ export function updateOutbox(conn: Connection, id: number, patch: OutboxPatch): 
       id,
     );
 }
+
+export function existingKeys(conn: Connection, keys: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  const stmt = conn.stmt<{ key: string }>('SELECT key FROM outbox WHERE key = ?');
+  for (const k of keys) if (stmt.get(k)) found.add(k);
+  return found;
+}

@@ -1,0 +1,410 @@
+/**
+ * The running monitor: the scheduler decides when, the prober probes, results go to the store in
+ * batches, the engine judges each one, and what it decides (incidents, warnings, outbox messages,
+ * its own state) is committed in one transaction before the delivery worker is kicked.
+ */
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { verifyAckToken } from '../alerts/ack-token.js';
+import { createChannels, notificationTimeline, planAcknowledgement, planDigest, planDue, planNotifications } from '../alerts/index.js';
+import { DeliveryWorker } from '../alerts/worker.js';
+import type { Config, ServerConfig } from '../config/types.js';
+import {
+  acknowledge as ackIncident,
+  createState,
+  deserializeState,
+  judgeResult,
+  observe,
+  openIncident,
+  postUpdate as updateIncident,
+  resolveManually,
+  serializeState,
+  tick,
+  withIncident,
+  type EngineState,
+  type IncidentChange,
+} from '../engine/index.js';
+import type { EngineEvent, Incident, IncidentStatus, MaintenanceWindow, ObserveContext, Warning } from '../engine/types.js';
+import { probeDetailed, type FullProbeOptions } from '../probe/index.js';
+import type { EraPin, ProbeOutcome, ProbeResult } from '../probe/types.js';
+import { realClock, Scheduler, type Clock, type ProbeSlot } from '../scheduler/index.js';
+import type { OutboxMessage, Store } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { restoreStates } from './restore.js';
+import { ResultWriter } from './result-writer.js';
+import { scheduled, type Scheduled, type Tracked } from './tracked.js';
+
+export interface MonitorHooks {
+  /** Every probe result, once judged (for /metrics). */
+  onProbe?(server: string, result: ProbeResult, ok: boolean): void;
+  onEvents?(server: string, events: EngineEvent[]): void;
+}
+
+export interface MonitorDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  clock?: Clock;
+  probe?: (url: string, opts: FullProbeOptions) => Promise<ProbeOutcome>;
+  hooks?: MonitorHooks;
+  /** How often time-driven rules, escalations and the digest are evaluated (default 5 s). */
+  tickMs?: number;
+  /** Longest time an unchanged engine state goes unsaved (default 60 s). */
+  saveEveryMs?: number;
+  /** Maintenance windows added through the API (the config's own come from `config`). */
+  maintenance?: MaintenanceWindow[];
+}
+
+const ACK_SECRET_KEY = 'ack-secret';
+
+export class Monitor {
+  readonly store: Store;
+  readonly worker: DeliveryWorker;
+  private config: Config;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly probeFn: (url: string, opts: FullProbeOptions) => Promise<ProbeOutcome>;
+  private readonly hooks: MonitorHooks;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly queue = new KeyedQueue();
+  private readonly eraCache = new Map<string, EraPin>();
+  private readonly cas = new Map<string, string>();
+  private readonly scheduler: Scheduler<Scheduled>;
+  private readonly writer: ResultWriter;
+  private readonly tickMs: number;
+  private readonly saveEveryMs: number;
+  private extraMaintenance: MaintenanceWindow[] = [];
+  private ackSecret: string | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private lastPruneAt = 0;
+  private stopped = false;
+
+  constructor(deps: MonitorDeps) {
+    this.config = deps.config;
+    this.store = deps.store;
+    this.log = deps.log;
+    this.clock = deps.clock ?? realClock;
+    this.probeFn = deps.probe ?? probeDetailed;
+    this.hooks = deps.hooks ?? {};
+    this.tickMs = deps.tickMs ?? 5_000;
+    this.saveEveryMs = deps.saveEveryMs ?? 60_000;
+    this.extraMaintenance = deps.maintenance ?? [];
+    this.writer = new ResultWriter(this.store, this.log);
+    this.worker = new DeliveryWorker({
+      store: this.store,
+      channels: createChannels(this.config.channels),
+      now: () => this.clock.now(),
+      onEvent: (e) => (e.type === 'sent' ? this.log.debug(e, 'alert delivered') : this.log.warn(e, 'alert delivery')),
+    });
+    this.scheduler = new Scheduler<Scheduled>(
+      { ...this.clock, runProbe: (s, slot) => this.runProbe(s, slot), onError: (err, s) => this.log.error({ err, server: s.name }, 'probe callback failed') },
+      { concurrency: this.config.scheduler.concurrency },
+    );
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  currentConfig(): Config {
+    return this.config;
+  }
+
+  servers(): ServerConfig[] {
+    return [...this.tracked.values()].map((t) => t.cfg);
+  }
+
+  get(name: string): Tracked | undefined {
+    return this.tracked.get(name);
+  }
+
+  maintenance(): MaintenanceWindow[] {
+    return [...this.config.maintenance, ...this.extraMaintenance];
+  }
+
+  /** Loads state from the store (open incidents stay open; windows rebuilt) and starts probing. */
+  async start(): Promise<void> {
+    this.ackSecret = await this.loadAckSecret();
+    const restored = await restoreStates(this.store, this.config.servers, this.maintenance(), this.log);
+    for (const cfg of this.config.servers) {
+      const r = restored.get(cfg.name);
+      this.tracked.set(cfg.name, { cfg, state: r?.state ?? createState(cfg.rules), lastResult: r?.lastResult ?? null, lastResultAt: r?.lastResultAt ?? null, surface: r?.surface ?? null, savedAt: r?.savedAt ?? 0 });
+      if (r?.events.length) await this.queue.run(cfg.name, () => this.commit(this.tracked.get(cfg.name)!, r.state, r.events, openIncident(r.state), this.now(), [], true));
+    }
+    for (const t of this.tracked.values()) this.scheduler.add(scheduled(t.cfg));
+    this.scheduler.start();
+    this.worker.start();
+    this.tickTimer = setInterval(() => void this.tick().catch((err: unknown) => this.log.error({ err }, 'tick failed')), this.tickMs);
+    this.tickTimer.unref?.();
+    this.log.info({ servers: this.tracked.size, store: this.store.kind }, 'monitoring started');
+  }
+
+  /** Stops probing; in-flight probes finish (or are cut at their deadline); everything is written. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    await this.scheduler.stop();
+    await this.queue.idle();
+    await this.writer.flush();
+    const now = this.now();
+    await this.store.writeJudgement({ engineState: [...this.tracked.values()].map((t) => ({ server: t.cfg.name, state: serializeState(t.state), at: now })) });
+    await this.worker.stop();
+    this.log.info('monitoring stopped; every result written');
+  }
+
+  stats() {
+    return { scheduler: this.scheduler.stats(), channels: this.worker.health() };
+  }
+
+  // ---- probing and judging ------------------------------------------------------------------
+
+  private async runProbe(s: Scheduled, slot: ProbeSlot): Promise<{ ok: boolean }> {
+    const t = this.tracked.get(s.name);
+    if (!t) return { ok: true };
+    const at = this.now();
+    const outcome = await this.probeFn(t.cfg.url, this.probeOptions(t.cfg, slot.signal, slot.region));
+    return { ok: await this.ingest(s.name, outcome, at) };
+  }
+
+  /** Probes one server now, outside its schedule; stored and judged like any other probe. */
+  async probeNow(name: string): Promise<ProbeResult | null> {
+    const t = this.tracked.get(name);
+    if (!t) return null;
+    await this.scheduler.probeNow(name);
+    return this.tracked.get(name)?.lastResult ?? null;
+  }
+
+  private probeOptions(cfg: ServerConfig, signal: AbortSignal, region: string): FullProbeOptions {
+    return {
+      headers: cfg.headers,
+      timeoutMs: cfg.timeoutMs,
+      ca: cfg.ca ? this.caText(cfg.ca) : undefined,
+      era: cfg.era,
+      followRedirects: cfg.followRedirects,
+      blockPrivateAddresses: this.config.server.public,
+      eraCache: this.eraCache,
+      keepToolDefinitions: true,
+      region,
+      signal,
+    };
+  }
+
+  private caText(path: string): string | undefined {
+    let pem = this.cas.get(path);
+    if (pem === undefined) {
+      try {
+        pem = readFileSync(path, 'utf8');
+      } catch (err) {
+        this.log.error({ err, path }, 'cannot read the CA file; probing with the system roots only');
+        pem = '';
+      }
+      this.cas.set(path, pem);
+    }
+    return pem || undefined;
+  }
+
+  /** Records one probe result and judges it. Returns whether the probe counts as good. */
+  async ingest(name: string, outcome: ProbeOutcome, at: number): Promise<boolean> {
+    return this.queue.run(name, async () => {
+      const t = this.tracked.get(name);
+      if (!t) return true;
+      const { result } = outcome;
+      const ok = judgeResult(result, t.cfg.rules).failure === null;
+      this.writer.add({ server: name, region: result.region ?? 'local', at, ok, result });
+      t.lastResult = result;
+      t.lastResultAt = at;
+      this.hooks.onProbe?.(name, result, ok);
+
+      let tools: ObserveContext['tools'];
+      if (result.tools && outcome.toolDefinitions && result.tools.fingerprint !== t.surface?.fingerprint) {
+        const { surface, changed } = await this.store.saveToolSurface(name, result.tools.fingerprint, result.server?.version ?? null, outcome.toolDefinitions, at);
+        const current = { serverVersion: surface.serverVersion, tools: surface.tools };
+        if (changed) tools = { previous: t.surface?.snapshot ?? null, current };
+        t.surface = { fingerprint: surface.fingerprint, snapshot: current };
+      }
+      const now = this.now();
+      const r = observe(t.state, { at, results: [result] }, { now, maintenance: this.maintenance(), tools });
+      await this.commit(t, r.state, r.events, r.incident, now);
+      return ok;
+    });
+  }
+
+  /**
+   * Commits what one judgement changed: the incidents (with timeline entries for the notifications
+   * they caused), warnings, new outbox messages and, when something changed or it is due, the engine
+   * state — in one transaction, before the delivery worker is kicked.
+   */
+  private async commit(t: Tracked, state: EngineState, events: EngineEvent[], incident: Incident | null, now: number, extra: OutboxMessage[] = [], forceSave = false): Promise<void> {
+    let outbox = [...planNotifications(events, this.config, now, { ackSecret: this.ackSecret }), ...extra];
+    if (outbox.length > 0) {
+      const existing = await this.store.existingOutboxKeys(outbox.map((m) => m.key));
+      outbox = outbox.filter((m) => !existing.has(m.key));
+    }
+    const incidents = new Map<string, Incident>();
+    for (const e of events) if ('incident' in e) incidents.set(e.incident.id, e.incident);
+    if (incident) incidents.set(incident.id, incident);
+    for (const { incidentId, entry } of notificationTimeline(outbox)) {
+      const i = incidents.get(incidentId);
+      if (i) incidents.set(incidentId, { ...i, timeline: [...i.timeline, entry] });
+    }
+    const open = openIncident(state);
+    if (open && incidents.has(open.id)) state = withIncident(state, incidents.get(open.id)!);
+    const warnings: Warning[] = events.flatMap((e) => (e.type === 'warning_raised' || e.type === 'warning_cleared' ? [e.warning] : []));
+    t.state = state;
+    const save = forceSave || events.length > 0 || incidents.size > 0 || now - t.savedAt >= this.saveEveryMs;
+    if (!save && warnings.length === 0 && outbox.length === 0) return;
+    await this.store.writeJudgement({
+      incidents: [...incidents.values()],
+      warnings,
+      outbox,
+      engineState: save ? [{ server: t.cfg.name, state: serializeState(state), at: now }] : [],
+    });
+    if (save) t.savedAt = now;
+    for (const e of events) this.log.info({ server: t.cfg.name, event: e.type, ...('incident' in e ? { incident: e.incident.id, severity: e.incident.severity, status: e.incident.status } : { rule: e.warning.rule }) }, describe(e));
+    if (events.length > 0) this.hooks.onEvents?.(t.cfg.name, events);
+    if (outbox.length > 0) this.worker.kick();
+  }
+
+  /** Time-driven work: rules that depend on time alone, escalations, the digest, retention. */
+  async tick(): Promise<void> {
+    const now = this.now();
+    const maintenance = this.maintenance();
+    await Promise.all(
+      [...this.tracked.values()].map((t) =>
+        this.queue.run(t.cfg.name, async () => {
+          const r = tick(t.state, now, { maintenance });
+          const due = planDue(openIncident(r.state) ? [openIncident(r.state)!] : [], this.config, now, { ackSecret: this.ackSecret });
+          if (r.events.length > 0 || due.length > 0) await this.commit(t, r.state, r.events, openIncident(r.state) ?? r.incident, now, due);
+          else t.state = r.state;
+        }),
+      ),
+    );
+    const [warnings, incidents] = await Promise.all([this.store.listWarnings({ limit: 10_000 }), this.store.listIncidents({ limit: 1_000 })]);
+    const digest = planDigest({ warnings, incidents }, this.config, now);
+    if (digest.length > 0) {
+      const existing = await this.store.existingOutboxKeys(digest.map((m) => m.key));
+      const fresh = digest.filter((m) => !existing.has(m.key));
+      if (fresh.length > 0) {
+        await this.store.writeJudgement({ outbox: fresh });
+        this.worker.kick();
+      }
+    }
+    if (now - this.lastPruneAt >= 3_600_000) {
+      this.lastPruneAt = now;
+      const pruned = await this.store.prune(now - this.config.retention.rawMs, now - this.config.retention.rollupsMs);
+      if (pruned.raw || pruned.rollups) this.log.info(pruned, 'retention: pruned old rows');
+    }
+  }
+
+  // ---- runtime changes (API) ----------------------------------------------------------------
+
+  /** Starts monitoring a new server, or replaces a server's config (its judgement history stays). */
+  async upsertServer(cfg: ServerConfig): Promise<void> {
+    await this.queue.run(cfg.name, async () => {
+      const t = this.tracked.get(cfg.name);
+      if (t) {
+        t.cfg = cfg;
+        t.state = deserializeState(serializeState(t.state), cfg.rules);
+        this.scheduler.update(scheduled(cfg));
+      } else {
+        this.tracked.set(cfg.name, { cfg, state: createState(cfg.rules), lastResult: null, lastResultAt: null, surface: null, savedAt: 0 });
+        this.scheduler.add(scheduled(cfg));
+      }
+      this.config = { ...this.config, servers: this.servers() };
+    });
+  }
+
+  async removeServer(name: string): Promise<boolean> {
+    return this.queue.run(name, async () => {
+      if (!this.tracked.delete(name)) return false;
+      this.scheduler.remove(name);
+      this.config = { ...this.config, servers: this.servers() };
+      return true;
+    });
+  }
+
+  addMaintenance(w: MaintenanceWindow): void {
+    this.extraMaintenance = [...this.extraMaintenance.filter((x) => x.id !== w.id), w];
+  }
+
+  removeMaintenance(id: string): boolean {
+    const before = this.extraMaintenance.length;
+    this.extraMaintenance = this.extraMaintenance.filter((w) => w.id !== id);
+    return this.extraMaintenance.length < before;
+  }
+
+  // ---- incident actions (API, dashboard, CLI, ack links) -------------------------------------
+
+  acknowledge(id: string, by: string): Promise<Incident | null> {
+    return this.act(id, (i, now) => ackIncident(i, by, now));
+  }
+
+  resolve(id: string, by: string, message?: string): Promise<Incident | null> {
+    return this.act(id, (i, now) => (message ? updateIncident(i, 'resolved', message, now) : resolveManually(i, by, now)));
+  }
+
+  postUpdate(id: string, status: IncidentStatus, message: string): Promise<Incident | null> {
+    return this.act(id, (i, now) => updateIncident(i, status, message, now));
+  }
+
+  /**
+   * Applies a manual change to an incident: to the engine's copy when it is the server's open
+   * incident (so the next judgement builds on it), to the stored one otherwise; notifies like the
+   * engine would (an acknowledgement tells everyone who was paged).
+   */
+  private async act(id: string, change: (i: Incident, now: number) => IncidentChange): Promise<Incident | null> {
+    const stored = await this.store.getIncident(id);
+    if (!stored) return null;
+    return this.queue.run(stored.server, async () => {
+      const now = this.now();
+      const t = this.tracked.get(stored.server);
+      const open = t ? openIncident(t.state) : null;
+      const live = open?.id === id ? open : ((await this.store.getIncident(id)) ?? stored);
+      const c = change(live, now);
+      if (c.incident === live) return live;
+      const acked = live.acknowledgedAt === null && c.incident.acknowledgedAt !== null;
+      const extra = acked ? planAcknowledgement(c.incident, this.config, now, { ackSecret: this.ackSecret }) : [];
+      if (t && open?.id === id) {
+        await this.commit(t, withIncident(t.state, c.incident), c.events, c.incident, now, extra, true);
+        return (await this.store.getIncident(id)) ?? c.incident;
+      }
+      await this.store.writeJudgement({ incidents: [c.incident], outbox: extra });
+      if (extra.length > 0) this.worker.kick();
+      return c.incident;
+    });
+  }
+
+  /** The incident a signed acknowledgement link is for, or null when it is forged, malformed or expired. */
+  verifyAckToken(token: string): string | null {
+    if (!this.ackSecret) return null;
+    const v = verifyAckToken(token, this.ackSecret, this.now());
+    return v.ok ? v.incidentId : null;
+  }
+
+  private async loadAckSecret(): Promise<string> {
+    const existing = await this.store.getMeta(ACK_SECRET_KEY);
+    if (existing) return existing;
+    const secret = randomBytes(32).toString('base64url');
+    await this.store.setMeta(ACK_SECRET_KEY, secret);
+    return secret;
+  }
+}
+
+function describe(e: EngineEvent): string {
+  switch (e.type) {
+    case 'incident_opened':
+      return `${e.incident.severity} incident opened`;
+    case 'incident_severity_raised':
+      return `incident raised to ${e.incident.severity}`;
+    case 'incident_status_changed':
+      return `incident is now ${e.incident.status}`;
+    case 'incident_resolved':
+      return 'incident resolved';
+    case 'warning_raised':
+      return `warning: ${e.warning.message}`;
+    case 'warning_cleared':
+      return `warning cleared: ${e.warning.rule}`;
+  }
+}

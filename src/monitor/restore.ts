@@ -1,0 +1,66 @@
+/**
+ * Continuing after a restart: each server's engine state comes back from its last snapshot, its open
+ * incident is reconciled with the stored copy (acknowledged or resolved while the monitor was down),
+ * and the probe results written after the snapshot are judged again so the windows have no gap.
+ * Notifications those replays call for carry the same idempotency keys as before, so nothing that was
+ * already planned goes out twice.
+ */
+import type { ServerConfig } from '../config/types.js';
+import { createState, deserializeState, observe, openIncident, withIncident, type EngineState } from '../engine/index.js';
+import type { EngineEvent, MaintenanceWindow, ToolSnapshot } from '../engine/types.js';
+import type { ProbeResult } from '../probe/types.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
+
+export interface Restored {
+  state: EngineState;
+  events: EngineEvent[];
+  lastResult: ProbeResult | null;
+  lastResultAt: number | null;
+  surface: { fingerprint: string; snapshot: ToolSnapshot } | null;
+  savedAt: number;
+}
+
+/** Results judged again per server after a restart, at most. */
+const MAX_REPLAY = 5_000;
+
+export async function restoreStates(store: Store, servers: readonly ServerConfig[], maintenance: readonly MaintenanceWindow[], log: Logger): Promise<Map<string, Restored>> {
+  const snapshots = new Map((await store.loadEngineStates()).map((s) => [s.server, s]));
+  const out = new Map<string, Restored>();
+  for (const cfg of servers) {
+    const snap = snapshots.get(cfg.name);
+    let state: EngineState = createState(cfg.rules);
+    if (snap) {
+      try {
+        state = deserializeState(snap.state, cfg.rules);
+      } catch (err) {
+        log.error({ err, server: cfg.name }, 'the saved engine state cannot be read; starting this server afresh');
+      }
+    }
+    const open = openIncident(state);
+    if (open) {
+      const stored = await store.getIncident(open.id);
+      if (stored && stored.timeline.length > open.timeline.length) state = withIncident(state, stored);
+    }
+    const events: EngineEvent[] = [];
+    const replay = snap ? (await store.listResults({ server: cfg.name, since: snap.at + 1, limit: MAX_REPLAY })).reverse() : [];
+    for (const row of replay) {
+      const r = observe(state, { at: row.at, results: [row.result] }, { now: row.at, maintenance });
+      state = r.state;
+      events.push(...r.events);
+    }
+    const last = replay.at(-1) ?? (await store.listResults({ server: cfg.name, limit: 1 }))[0];
+    const [latest] = await store.listToolSurfaces(cfg.name, 1);
+    const surface = latest ? await store.getToolSurface(latest.id) : null;
+    out.set(cfg.name, {
+      state,
+      events,
+      lastResult: last?.result ?? null,
+      lastResultAt: last?.at ?? null,
+      surface: surface ? { fingerprint: surface.fingerprint, snapshot: { serverVersion: surface.serverVersion, tools: surface.tools } } : null,
+      savedAt: snap?.at ?? 0,
+    });
+    if (replay.length > 0) log.info({ server: cfg.name, results: replay.length }, 'judged the results written after the last saved state');
+  }
+  return out;
+}

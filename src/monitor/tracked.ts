@@ -1,0 +1,33 @@
+/** What the monitor keeps per server besides its config: engine state, last result, last tool surface. */
+import type { ServerConfig } from '../config/types.js';
+import type { EngineState } from '../engine/index.js';
+import type { ToolSnapshot } from '../engine/types.js';
+import type { ProbeResult } from '../probe/types.js';
+import type { ScheduledServer } from '../scheduler/index.js';
+
+export interface Tracked {
+  cfg: ServerConfig;
+  state: EngineState;
+  lastResult: ProbeResult | null;
+  lastResultAt: number | null;
+  surface: { fingerprint: string; snapshot: ToolSnapshot } | null;
+  /** When the engine state was last written to the store. */
+  savedAt: number;
+}
+
+export interface Scheduled extends ScheduledServer {
+  url: string;
+}
+
+export function scheduled(cfg: ServerConfig): Scheduled {
+  return {
+    name: cfg.name,
+    url: cfg.url,
+    intervalMs: cfg.rules.intervalMs,
+    confirmEveryMs: cfg.rules.confirmEveryMs,
+    confirmFailures: cfg.rules.confirmFailures,
+    timeoutMs: cfg.timeoutMs,
+    paused: cfg.paused,
+    region: cfg.regions[0] ?? 'local',
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The running monitor as web/ sees it (MonitorView): the engine's summaries in the shape the pages
+ * want, incident actions, and server and maintenance changes made through the API (kept in the
+ * store's meta table, so they survive restarts; the file stays as written).
+ */
+import { parseServerEntry, type Config, type ServerConfig } from '../config/index.js';
+import type { RawServer } from '../config/raw.js';
+import { summarize } from '../engine/index.js';
+import { LAYERS, type LayerName } from '../probe/types.js';
+import type { IncidentStatus, MaintenanceWindow, ServerSummary as EngineSummary, WindowName } from '../engine/types.js';
+import { WINDOWS } from '../engine/types.js';
+import type { Store } from '../store/store.js';
+import type { ChannelHealth, MonitorView, ServerChange, ServerSummary } from '../web/monitor-view.js';
+import type { Monitor } from './monitor.js';
+import type { Tracked } from './tracked.js';
+
+const DAY_MS = 86_400_000;
+export const API_SERVER_PREFIX = 'api:server:';
+const API_MAINTENANCE_PREFIX = 'api:maintenance:';
+
+export function toViewSummary(e: EngineSummary, t: Tracked, now: number): ServerSummary {
+  const byWindow = Object.fromEntries(
+    WINDOWS.map((w) => [w, Object.fromEntries(LAYERS.map((l) => [l, e.errorRateByLayer[l][w]])) as Record<LayerName, number | null>]),
+  ) as Record<WindowName, Record<LayerName, number | null>>;
+  const allowed = 1 - e.slo.target / 100;
+  const open = t.state.incident;
+  const r = t.lastResult;
+  return {
+    server: e.server,
+    state: t.cfg.paused ? 'unknown' : e.state,
+    failure: e.failure,
+    since: open ? open.openedAt : null,
+    paused: t.cfg.paused,
+    errorRate: e.errorRate,
+    errorRateByLayer: byWindow,
+    p95Ms: e.p95Ms,
+    latencyMs: e.latency,
+    slo: {
+      target: e.slo.target,
+      windowMs: e.slo.windowMs,
+      budget: allowed,
+      consumed: e.slo.budget > 0 ? e.slo.consumed / e.slo.budget : 0,
+      remainingBudget: e.slo.remainingBudget,
+      burnRates: e.slo.burnRates,
+      projectedExhaustionAt: e.slo.projectedExhaustionAt,
+    },
+    openIncidentId: e.openIncidentId,
+    activeWarnings: e.activeWarnings.length,
+    tlsDaysRemaining: r?.tls && t.lastResultAt !== null ? Math.round((r.tls.daysRemaining - (now - t.lastResultAt) / DAY_MS) * 100) / 100 : null,
+    lastProbe:
+      r && t.lastResultAt !== null
+        ? { at: t.lastResultAt, region: r.region ?? 'local', ok: e.failure === null, durationMs: r.durationMs, failure: r.failure }
+        : null,
+  };
+}
+
+export class MonitorViewAdapter implements MonitorView {
+  readonly store: Store;
+
+  constructor(private readonly monitor: Monitor) {
+    this.store = monitor.store;
+  }
+
+  config(): Config {
+    return this.monitor.currentConfig();
+  }
+
+  now(): number {
+    return this.monitor.now();
+  }
+
+  servers(): ServerConfig[] {
+    return this.monitor.servers();
+  }
+
+  async summaries(): Promise<ServerSummary[]> {
+    const now = this.now();
+    return this.servers().map((s) => this.summaryOf(this.monitor.get(s.name)!, now));
+  }
+
+  async summary(server: string): Promise<ServerSummary | null> {
+    const t = this.monitor.get(server);
+    return t ? this.summaryOf(t, this.now()) : null;
+  }
+
+  private summaryOf(t: Tracked, now: number): ServerSummary {
+    return toViewSummary(summarize(t.state, now), t, now);
+  }
+
+  acknowledge(id: string, by: string) {
+    return this.monitor.acknowledge(id, by);
+  }
+
+  resolve(id: string, by: string, message?: string) {
+    return this.monitor.resolve(id, by, message);
+  }
+
+  postUpdate(id: string, status: IncidentStatus, message: string) {
+    return this.monitor.postUpdate(id, status, message);
+  }
+
+  verifyAckToken(token: string): string | null {
+    return this.monitor.verifyAckToken(token);
+  }
+
+  async addServer(raw: RawServer): Promise<ServerChange> {
+    const name = (raw as { name?: unknown }).name;
+    if (typeof name === 'string' && this.monitor.get(name)) return { ok: false, reason: 'conflict', message: `a server named "${name}" exists already` };
+    return this.apply(raw);
+  }
+
+  async updateServer(name: string, patch: Partial<RawServer>): Promise<ServerChange> {
+    const t = this.monitor.get(name);
+    if (!t) return { ok: false, reason: 'not_found' };
+    return this.apply({ ...(t.cfg.entry ?? { name, url: t.cfg.url }), ...patch } as RawServer, name);
+  }
+
+  async pauseServer(name: string, paused: boolean): Promise<ServerChange> {
+    return this.updateServer(name, { paused } as Partial<RawServer>);
+  }
+
+  async removeServer(name: string): Promise<boolean> {
+    if (!(await this.monitor.removeServer(name))) return false;
+    await this.store.setMeta(API_SERVER_PREFIX + name, JSON.stringify({ removed: true }));
+    return true;
+  }
+
+  private async apply(raw: RawServer, replacing?: string): Promise<ServerChange> {
+    const { server, problems } = parseServerEntry(raw, this.config(), replacing ? { replacing } : {});
+    if (!server)
+      return { ok: false, reason: 'invalid', problems: problems.filter((p) => p.severity === 'error').map((p) => ({ path: p.path.replace(/^servers\[0\]\.?/, ''), message: p.message })) };
+    await this.monitor.upsertServer(server);
+    await this.store.setMeta(API_SERVER_PREFIX + server.name, JSON.stringify(server.entry ?? raw));
+    return { ok: true, server };
+  }
+
+  probeNow(name: string) {
+    return this.monitor.probeNow(name);
+  }
+
+  maintenance(): MaintenanceWindow[] {
+    return this.monitor.maintenance();
+  }
+
+  async addMaintenance(w: MaintenanceWindow): Promise<MaintenanceWindow> {
+    const window = { ...w, id: w.id ?? `api-${w.start.toString(36)}-${w.end.toString(36)}` };
+    this.monitor.addMaintenance(window);
+    await this.store.setMeta(API_MAINTENANCE_PREFIX + window.id, JSON.stringify(window));
+    return window;
+  }
+
+  async removeMaintenance(id: string): Promise<boolean> {
+    if (!this.monitor.removeMaintenance(id)) return false;
+    await this.store.setMeta(API_MAINTENANCE_PREFIX + id, null);
+    return true;
+  }
+
+  channelHealth(): ChannelHealth[] {
+    return this.monitor.worker.health().map((h) => ({
+      name: h.channel,
+      type: h.type,
+      enabled: !h.disabled,
+      lastSuccessAt: h.lastSuccessAt,
+      lastFailureAt: h.lastErrorAt,
+      lastError: h.lastError,
+      pending: h.pending,
+    }));
+  }
+}
+
+/**
+ * The config as the API left it: servers added, changed or removed through the API (meta entries)
+ * applied over the file's, and the maintenance windows added through the API.
+ */
+export async function withApiChanges(config: Config, store: Store): Promise<{ config: Config; maintenance: MaintenanceWindow[]; problems: string[] }> {
+  const servers = new Map(config.servers.map((s) => [s.name, s]));
+  const problems: string[] = [];
+  for (const { key, value } of await store.listMeta(API_SERVER_PREFIX)) {
+    const name = key.slice(API_SERVER_PREFIX.length);
+    const raw = JSON.parse(value) as RawServer & { removed?: boolean };
+    if (raw.removed) {
+      servers.delete(name);
+      continue;
+    }
+    const { server, problems: p } = parseServerEntry(raw, { ...config, servers: [...servers.values()] }, servers.has(name) ? { replacing: name } : {});
+    if (server) servers.set(name, server);
+    else problems.push(`${name}: ${p.map((x) => x.message).join('; ')}`);
+  }
+  const maintenance = (await store.listMeta(API_MAINTENANCE_PREFIX)).map((m) => JSON.parse(m.value) as MaintenanceWindow);
+  return { config: { ...config, servers: [...servers.values()] }, maintenance, problems };
+}
