@@ -24,6 +24,8 @@ export function failureStep(layer: LayerName | null, code: ErrorCode | null): st
     case 'transport':
       if (code?.startsWith('dns_')) return 'DNS lookup';
       if (code?.startsWith('tls_')) return 'TLS handshake';
+      if (code === 'connection_reset') return 'connection';
+      if (code === 'blocked_address') return 'address check';
       return 'TCP connect';
     case 'http':
       return 'HTTP request';

@@ -1,7 +1,13 @@
 /** The `mcpwatch` command line: parse, dispatch, map errors to exit codes (2 = bad usage). */
 import { Command, CommanderError } from 'commander';
 import { processIo, UsageError, type Io } from './io.js';
+import { ackCommand } from './ack-command.js';
+import { checkConfigCommand } from './check-config-command.js';
+import { incidentsCommand } from './incidents-command.js';
+import { notifyTestCommand } from './notify-test-command.js';
 import { probeCommand } from './probe-command.js';
+import { serveCommand } from './serve-command.js';
+import { statusCommand } from './status-command.js';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exit = 0;
@@ -14,7 +20,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()
     .showSuggestionAfterError();
-  for (const cmd of [probeCommand(io, setExit)]) {
+  const commands = [
+    probeCommand(io, setExit),
+    serveCommand(io, setExit),
+    statusCommand(io),
+    incidentsCommand(io),
+    checkConfigCommand(io, setExit),
+    ackCommand(io, setExit),
+    notifyTestCommand(io, setExit),
+  ];
+  for (const cmd of commands) {
     program.addCommand(cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }));
   }
   try {

@@ -1,7 +1,8 @@
 /**
  * A small MCP server (Streamable HTTP, JSON answers, sessions) that `npm start` monitors, so a newcomer
  * sees real results at once. POST /fault with `{"mode": "..."}` breaks it on purpose (`ok`, `down`,
- * `http500`, `slow`, `empty-tools`, `html`) to watch an incident open, page and resolve.
+ * `http500`, `slow`, `empty-tools`, `html`) to watch an incident open, page and resolve; the example
+ * config's webhook channel posts those alerts back to its /hook, which logs them.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -56,6 +57,8 @@ export interface DemoOptions {
   tls?: { key: string; cert: string };
   /** Answer on /mcp and on any /mcp/NAME path, so one process can stand in for many endpoints. */
   anyPath?: boolean;
+  /** Receives what is POSTed to /hook: the example config sends its alerts there. */
+  onAlert?: (body: unknown) => void;
 }
 
 export async function startDemoServer(opts: DemoOptions = {}): Promise<DemoServer> {
@@ -70,6 +73,15 @@ export async function startDemoServer(opts: DemoOptions = {}): Promise<DemoServe
       if (!mode || !FAULTS.includes(mode)) return json(res, 400, { error: `mode must be one of ${FAULTS.join(', ')}` });
       fault = mode;
       return json(res, 200, { mode });
+    }
+    if (path === '/hook' && req.method === 'POST') {
+      const body = await readBody(req, 1024 * 1024);
+      try {
+        opts.onAlert?.(JSON.parse(body));
+      } catch {
+        opts.onAlert?.(body);
+      }
+      return res.writeHead(204).end();
     }
     if (path !== '/mcp' && !(opts.anyPath && path.startsWith('/mcp/'))) return json(res, 404, { error: 'not found' });
     if (fault === 'down') return req.socket.destroy();

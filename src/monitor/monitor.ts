@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { verifyAckToken } from '../alerts/ack-token.js';
 import { createChannels, notificationTimeline, planAcknowledgement, planDigest, planDue, planNotifications } from '../alerts/index.js';
-import { DeliveryWorker } from '../alerts/worker.js';
+import { DeliveryWorker, type DeliveryEvent } from '../alerts/worker.js';
 import type { Config, ServerConfig } from '../config/types.js';
 import {
   acknowledge as ackIncident,
@@ -31,6 +31,7 @@ import { realClock, Scheduler, type Clock, type ProbeSlot } from '../scheduler/i
 import type { OutboxMessage, Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { applyAckRequests } from './requests.js';
 import { restoreStates } from './restore.js';
 import { ResultWriter } from './result-writer.js';
 import { scheduled, type Scheduled, type Tracked } from './tracked.js';
@@ -39,6 +40,8 @@ export interface MonitorHooks {
   /** Every probe result, once judged (for /metrics). */
   onProbe?(server: string, result: ProbeResult, ok: boolean): void;
   onEvents?(server: string, events: EngineEvent[]): void;
+  /** Every delivery attempt of an alert (for /metrics). */
+  onDelivery?(e: DeliveryEvent): void;
 }
 
 export interface MonitorDeps {
@@ -65,7 +68,7 @@ export class Monitor {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly probeFn: (url: string, opts: FullProbeOptions) => Promise<ProbeOutcome>;
-  private readonly hooks: MonitorHooks;
+  private hooks: MonitorHooks;
   private readonly tracked = new Map<string, Tracked>();
   private readonly queue = new KeyedQueue();
   private readonly eraCache = new Map<string, EraPin>();
@@ -95,7 +98,11 @@ export class Monitor {
       store: this.store,
       channels: createChannels(this.config.channels),
       now: () => this.clock.now(),
-      onEvent: (e) => (e.type === 'sent' ? this.log.debug(e, 'alert delivered') : this.log.warn(e, 'alert delivery')),
+      onEvent: (e) => {
+        if (e.type === 'sent') this.log.info(e, 'alert delivered');
+        else this.log.warn(e, `alert delivery: ${e.type}`);
+        this.hooks.onDelivery?.(e);
+      },
     });
     this.scheduler = new Scheduler<Scheduled>(
       { ...this.clock, runProbe: (s, slot) => this.runProbe(s, slot), onError: (err, s) => this.log.error({ err, server: s.name }, 'probe callback failed') },
@@ -105,6 +112,11 @@ export class Monitor {
 
   now(): number {
     return this.clock.now();
+  }
+
+  /** Hooks that need the monitor to exist first (metrics read it through the view). */
+  setHooks(hooks: MonitorHooks): void {
+    this.hooks = { ...this.hooks, ...hooks };
   }
 
   currentConfig(): Config {
@@ -269,6 +281,7 @@ export class Monitor {
 
   /** Time-driven work: rules that depend on time alone, escalations, the digest, retention. */
   async tick(): Promise<void> {
+    await applyAckRequests(this.store, this.log, (id, by) => this.acknowledge(id, by));
     const now = this.now();
     const maintenance = this.maintenance();
     await Promise.all(

@@ -1,0 +1,73 @@
+/**
+ * `mcpwatch status`: each server's state, failing layer, error rates, p95 and SLO budget left, read
+ * from the store that a running `serve` writes (its engine state, saved at least every minute).
+ */
+import { Command } from 'commander';
+import { createState, deserializeState, summarize } from '../engine/index.js';
+import type { ServerSummary } from '../engine/types.js';
+import { DEFAULT_CONFIG, readConfig, readStore } from './config-option.js';
+import type { Io } from './io.js';
+import { table } from './table.js';
+
+export interface StatusEntry {
+  server: string;
+  state: ServerSummary['state'];
+  failure: ServerSummary['failure'];
+  errorRate: Pick<ServerSummary['errorRate'], '5m' | '15m' | '1h' | '24h' | '30d'> & { '7d': number | null };
+  p95Ms: ServerSummary['p95Ms'];
+  slo: { target: number; remainingBudget: number; burnRates: ServerSummary['slo']['burnRates']; projectedExhaustionAt: string | null };
+  openIncident: string | null;
+  lastProbeAt: string | null;
+}
+
+const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(x > 0 && x < 0.001 ? 2 : 1)}%`);
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function statusCommand(io: Io): Command {
+  return new Command('status')
+    .description('each server: state, failing layer, error rates per window, p95, SLO budget left')
+    .option('-c, --config <file>', 'the config file', DEFAULT_CONFIG)
+    .option('--json', 'print an array of status entries')
+    .action(async (o: { config: string; json?: boolean }) => {
+      const config = readConfig(o.config);
+      const store = await readStore(config);
+      try {
+        const saved = new Map((await store.loadEngineStates()).map((s) => [s.server, s.state]));
+        const now = Date.now();
+        const entries: StatusEntry[] = config.servers.map((cfg) => {
+          const text = saved.get(cfg.name);
+          const s = summarize(text ? deserializeState(text, cfg.rules) : createState(cfg.rules), now);
+          return {
+            server: s.server,
+            state: cfg.paused ? 'unknown' : s.state,
+            failure: s.failure,
+            errorRate: s.errorRate,
+            p95Ms: s.p95Ms,
+            slo: { target: s.slo.target, remainingBudget: s.slo.remainingBudget, burnRates: s.slo.burnRates, projectedExhaustionAt: iso(s.slo.projectedExhaustionAt) },
+            openIncident: s.openIncidentId,
+            lastProbeAt: iso(s.lastProbeAt),
+          };
+        });
+        if (o.json) return io.out(JSON.stringify(entries, null, 2));
+        io.out(
+          table(
+            ['SERVER', 'STATE', 'FAILING', '5M', '1H', '24H', '30D', 'P95 1H', 'SLO LEFT', 'INCIDENT'],
+            entries.map((e) => [
+              e.server,
+              e.state,
+              e.failure ? `${e.failure.layer}/${e.failure.code}` : '-',
+              pct(e.errorRate['5m']),
+              pct(e.errorRate['1h']),
+              pct(e.errorRate['24h']),
+              pct(e.errorRate['30d']),
+              e.p95Ms['1h'] === null ? '-' : `${Math.round(e.p95Ms['1h'])} ms`,
+              `${(e.slo.remainingBudget * 100).toFixed(1)}%`,
+              e.openIncident ?? '-',
+            ]),
+          ),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+}
