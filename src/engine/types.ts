@@ -2,7 +2,7 @@
  * The engine's vocabulary: what it judges (server rules), what it keeps (incidents, warnings) and
  * what it announces (events). Shared by store/, alerts/ and web/; the engine itself stays pure.
  */
-import type { ErrorCode, LayerName } from '../probe/types.js';
+import type { ErrorCode, LayerName, ProbeResult, ToolDefinition } from '../probe/types.js';
 
 export type Severity = 'P1' | 'P2' | 'P3';
 export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
@@ -73,6 +73,8 @@ export interface Incident {
   firstFailureAt: number | null;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
+  /** When someone first said the cause is known (acknowledgement or an `identified` update). */
+  identifiedAt?: number | null;
   resolvedAt: number | null;
   failedProbes: number;
   lastGoodAt: number | null;
@@ -141,4 +143,77 @@ export interface ServerRules {
     successRate24hLow: number; // 0.95
     successRate24hHigh: number; // 0.99
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine's inputs and outputs (src/engine/): what the monitor hands in and what it reads back.
+
+/** The results of one scheduled probe slot: one per region that probed (one for a single region). */
+export interface Round {
+  /** When the slot's probes started (ms since epoch): places the round in the windows. */
+  at: number;
+  results: ProbeResult[];
+}
+
+/** A tool surface as the store keeps it: what schema-drift judgement compares. */
+export interface ToolSnapshot {
+  serverVersion: string | null;
+  tools: ToolDefinition[];
+}
+
+export interface ObserveContext {
+  /** Evaluation time (ms since epoch): stamps incidents, warnings and timeline entries. */
+  now: number;
+  /** Maintenance windows (the engine keeps those that cover this server at the time judged). */
+  maintenance?: readonly MaintenanceWindow[];
+  /** Only when the tool fingerprint changed: the surface before (null for the first) and the new one. */
+  tools?: { previous: ToolSnapshot | null; current: ToolSnapshot };
+}
+
+/** Windows of the burn rates (SLO): the pairs of the fast and slow burn rules. */
+export const BURN_WINDOWS = ['5m', '30m', '1h', '6h', '3d'] as const;
+export type BurnWindowName = (typeof BURN_WINDOWS)[number];
+
+export interface LatencyPercentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface SloSummary {
+  /** Percent, e.g. 99.9. */
+  target: number;
+  windowMs: number;
+  /** Unavailable minutes the target allows over the whole window. */
+  budget: number;
+  /** Unavailable minutes observed in the window so far. */
+  consumed: number;
+  /** Share of the budget left, 0..1. */
+  remainingBudget: number;
+  /** Unavailable share of the time in each window divided by the share the target allows; null without samples. */
+  burnRates: Record<BurnWindowName, number | null>;
+  /** When the budget runs out if the last 6 h burn continues (nothing ageing out); null when not burning. */
+  projectedExhaustionAt: number | null;
+}
+
+/** One server as `status --json`, the API and the pages show it. */
+export interface ServerSummary {
+  server: string;
+  state: ServerState;
+  /** The failure of the last round, when it failed. */
+  failure: { layer: LayerName; code: ErrorCode } | null;
+  lastProbeAt: number | null;
+  /** failed / total rounds (maintenance left out); null when the window has no rounds. */
+  errorRate: Record<WindowName, number | null>;
+  /** Rounds whose first failure was at the layer / total rounds: the four add up to errorRate. */
+  errorRateByLayer: Record<LayerName, Record<WindowName, number | null>>;
+  /** p95 of the whole probe's duration (good rounds). */
+  p95Ms: { '1h': number | null; '7d': number | null };
+  /** Over the last hour: the whole probe (`total`) and each layer. */
+  latency: Record<LayerName | 'total', LatencyPercentiles>;
+  slo: SloSummary;
+  openIncidentId: string | null;
+  activeWarnings: Warning[];
+  /** The maintenance window in force, when state is 'maintenance'. */
+  maintenance: { title: string | null; end: number } | null;
 }

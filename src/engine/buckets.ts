@@ -1,0 +1,185 @@
+/**
+ * Coarse rings of time buckets: hours (the last 3 days) and days (the SLO window, 30 days by
+ * default). Every round is added to both at once. A window of N buckets is the bucket holding the
+ * time judged plus the N − 1 before it, so "24 h" read at 10:20 covers 23 h 20 min to 24 h.
+ *
+ * The hour ring keeps each completed hour's p95 (for the 48 h trend); the day ring keeps a latency
+ * histogram per day (for the 7-day p95 and baseline), as sorted [bucket, count, ...] pairs: a plain
+ * object keyed by bucket numbers around 50 would cost V8 an elements array of that length.
+ * Columns are plain arrays: cheap to copy.
+ */
+import { bucketOf, type Histogram } from '../util/histogram.js';
+import { emptyTally, type Tally } from './tally.js';
+
+export interface BucketRing {
+  spanMs: number;
+  /** floor(at / spanMs) of the bucket in each slot; -1 for an empty slot. */
+  keys: number[];
+  rounds: number[];
+  /** 4 per slot: failed rounds by layer. */
+  failed: number[];
+  sloMs: number[];
+  sloBadMs: number[];
+  /** Hour ring: p95 (ms) of each completed hour, NaN until known (NaN keeps the array unboxed). */
+  p95: number[] | null;
+  /** Day ring: whole-probe latency of the good rounds, as sorted [bucket, count, ...] pairs. */
+  latency: number[][] | null;
+}
+
+export interface BucketEntry {
+  /** Index of the failed layer, or -1. */
+  failedLayer: number;
+  latencyMs: number | null;
+}
+
+export function createBuckets(
+  spanMs: number,
+  size: number,
+  extra: { p95?: boolean; latency?: boolean },
+): BucketRing {
+  return {
+    spanMs,
+    keys: new Array<number>(size).fill(-1),
+    rounds: new Array<number>(size).fill(0),
+    failed: new Array<number>(size * 4).fill(0),
+    sloMs: new Array<number>(size).fill(0),
+    sloBadMs: new Array<number>(size).fill(0),
+    p95: extra.p95 ? new Array<number>(size).fill(NaN) : null,
+    latency: extra.latency ? Array.from({ length: size }, () => []) : null,
+  };
+}
+
+export function cloneBuckets(b: BucketRing): BucketRing {
+  return {
+    spanMs: b.spanMs,
+    keys: b.keys.slice(),
+    rounds: b.rounds.slice(),
+    failed: b.failed.slice(),
+    sloMs: b.sloMs.slice(),
+    sloBadMs: b.sloBadMs.slice(),
+    p95: b.p95 ? b.p95.slice() : null,
+    // Histograms are replaced, never changed in place, so the copy can share them.
+    latency: b.latency ? b.latency.slice() : null,
+  };
+}
+
+export function keyOf(b: BucketRing, at: number): number {
+  return Math.floor(at / b.spanMs);
+}
+
+/** The slot holding bucket `key`, or -1. */
+export function slotOfKey(b: BucketRing, key: number): number {
+  const slot = key % b.keys.length;
+  return b.keys[slot] === key ? slot : -1;
+}
+
+/** The slot for bucket `key`, emptied if it held an older bucket; -1 if `key` is too old to keep. */
+function claim(b: BucketRing, key: number): number {
+  const slot = key % b.keys.length;
+  const held = b.keys[slot]!;
+  if (held === key) return slot;
+  if (held > key) return -1;
+  b.keys[slot] = key;
+  b.rounds[slot] = 0;
+  for (let l = 0; l < 4; l++) b.failed[slot * 4 + l] = 0;
+  b.sloMs[slot] = 0;
+  b.sloBadMs[slot] = 0;
+  if (b.p95) b.p95[slot] = NaN;
+  if (b.latency) b.latency[slot] = [];
+  return slot;
+}
+
+/** Adds one round judged outside maintenance (mutates the ring: call it on a clone). */
+export function addToBuckets(b: BucketRing, at: number, e: BucketEntry): void {
+  const slot = claim(b, keyOf(b, at));
+  if (slot < 0) return;
+  b.rounds[slot]! += 1;
+  if (e.failedLayer >= 0) b.failed[slot * 4 + e.failedLayer]! += 1;
+  if (b.latency && e.latencyMs !== null)
+    b.latency[slot] = withSample(b.latency[slot]!, bucketOf(e.latencyMs));
+}
+
+/** A copy of sorted [bucket, count] pairs with one more sample in `bucket`. */
+function withSample(pairs: readonly number[], bucket: number): number[] {
+  const out = pairs.slice();
+  let j = 0;
+  while (j < out.length && out[j]! < bucket) j += 2;
+  if (out[j] === bucket) out[j + 1]! += 1;
+  else out.splice(j, 0, bucket, 1);
+  return out;
+}
+
+/** Adds SLO time to the bucket holding `at` (mutates the ring: call it on a clone). */
+export function addSloTime(b: BucketRing, at: number, ms: number, unavailable: boolean): void {
+  const slot = claim(b, keyOf(b, at));
+  if (slot < 0) return;
+  b.sloMs[slot]! += ms;
+  if (unavailable) b.sloBadMs[slot]! += ms;
+}
+
+/** Sets the p95 of a completed hour. */
+export function setP95(b: BucketRing, key: number, p95: number | null): void {
+  const slot = slotOfKey(b, key);
+  if (slot >= 0 && b.p95) b.p95[slot] = p95 ?? NaN;
+}
+
+/** Buckets `endKey - count < key <= endKey`. */
+export function tallyBuckets(b: BucketRing, end: number, count: number): Tally {
+  const t = emptyTally();
+  const endKey = keyOf(b, end);
+  for (let key = endKey - count + 1; key <= endKey; key++) {
+    const slot = slotOfKey(b, key);
+    if (slot < 0) continue;
+    t.rounds += b.rounds[slot]!;
+    for (let l = 0; l < 4; l++) {
+      const n = b.failed[slot * 4 + l]!;
+      t.failed += n;
+      t.failedByLayer[l]! += n;
+    }
+    t.sloMs += b.sloMs[slot]!;
+    t.sloBadMs += b.sloBadMs[slot]!;
+  }
+  return t;
+}
+
+/** The merged latency histogram of buckets `fromKey..toKey` (inclusive). */
+export function histogramOver(b: BucketRing, fromKey: number, toKey: number): Histogram {
+  const h: Histogram = {};
+  for (let key = fromKey; key <= toKey; key++) {
+    const slot = slotOfKey(b, key);
+    const pairs = slot >= 0 ? b.latency?.[slot] : undefined;
+    if (!pairs) continue;
+    for (let j = 0; j < pairs.length; j += 2) h[pairs[j]!] = (h[pairs[j]!] ?? 0) + pairs[j + 1]!;
+  }
+  return h;
+}
+
+/** Occupied slots, oldest bucket first. */
+export function slotsByKey(b: BucketRing): number[] {
+  const slots: number[] = [];
+  b.keys.forEach((key, slot) => {
+    if (key >= 0) slots.push(slot);
+  });
+  return slots.sort((x, y) => b.keys[x]! - b.keys[y]!);
+}
+
+export interface BucketValues {
+  rounds: number;
+  failed: number[];
+  sloMs: number;
+  sloBadMs: number;
+  p95: number | null;
+  latency: number[];
+}
+
+/** Puts a whole bucket back (deserialisation); a bucket older than the ring holds is dropped. */
+export function putBucket(b: BucketRing, key: number, v: BucketValues): void {
+  const slot = claim(b, key);
+  if (slot < 0) return;
+  b.rounds[slot] = v.rounds;
+  for (let l = 0; l < 4; l++) b.failed[slot * 4 + l] = v.failed[l] ?? 0;
+  b.sloMs[slot] = v.sloMs;
+  b.sloBadMs[slot] = v.sloBadMs;
+  if (b.p95) b.p95[slot] = v.p95 ?? NaN;
+  if (b.latency) b.latency[slot] = v.latency;
+}

@@ -1,0 +1,131 @@
+/**
+ * The state as text, for the store: compact JSON. Rings are written as columns over their occupied
+ * slots (times as deltas, packed latency in base 36), and of the round-by-round ring only the last
+ * hour, the most any window reads from it; so a server with a month of history takes a few KB.
+ * Reading rebuilds the rings at the sizes the rules ask for, so `deserializeState(s, newRules)` also
+ * applies a config change (a longer SLO window, another interval).
+ */
+import type { ServerRules } from './types.js';
+import { createState, type EngineState } from './state.js';
+import { pushRecent, slotOf, slotsSince, type RecentRing } from './recent.js';
+import { HOUR_MS } from './tuning.js';
+import { putBucket, slotsByKey, type BucketRing } from './buckets.js';
+
+const FORMAT = 1;
+
+interface RecentColumns {
+  at: number[];
+  weight: number[];
+  flags: number[];
+  /** Packed latency buckets (recent.ts) in base 36. */
+  latency: string[];
+}
+
+interface BucketColumns {
+  key: number[];
+  rounds: number[];
+  /** Failed rounds by layer, sparse: [bucket index × 4 + layer, count, ...] for the non-zero ones. */
+  failed: number[];
+  sloMs: number[];
+  sloBadMs: number[];
+  p95?: (number | null)[];
+  /** Flattened [bucket, count, bucket, count, ...] per day. */
+  latency?: number[][];
+}
+
+type Serialized = Omit<EngineState, 'recent' | 'hours' | 'days'> & {
+  recent: RecentColumns;
+  hours: BucketColumns;
+  days: BucketColumns;
+};
+
+export function serializeState(s: EngineState): string {
+  const out: Serialized = {
+    ...s,
+    v: FORMAT,
+    recent: recentColumns(s.recent),
+    hours: bucketColumns(s.hours),
+    days: bucketColumns(s.days),
+  };
+  return JSON.stringify(out);
+}
+
+/** Reads a serialised state; `rules` (the current config) replaces the stored rules when given. */
+export function deserializeState(text: string, rules?: ServerRules): EngineState {
+  const data = JSON.parse(text) as Serialized;
+  if (data?.v !== FORMAT) throw new Error(`engine state: unknown format ${String(data?.v)}`);
+  const fresh = createState(rules ?? data.rules);
+  const s: EngineState = {
+    ...fresh,
+    memory: data.memory,
+    maintenance: data.maintenance,
+    triggers: data.triggers,
+    incident: data.incident,
+    warnings: data.warnings,
+  };
+  restoreRecent(s.recent, data.recent);
+  restoreBuckets(s.hours, data.hours);
+  restoreBuckets(s.days, data.days);
+  return s;
+}
+
+function deltas(xs: number[]): number[] {
+  return xs.map((x, i) => (i === 0 ? x : x - xs[i - 1]!));
+}
+
+function undeltas(ds: number[]): number[] {
+  let acc = 0;
+  return ds.map((d) => (acc += d));
+}
+
+function recentColumns(r: RecentRing): RecentColumns {
+  const newest = r.size > 0 ? r.at[slotOf(r, 1)]! : 0;
+  const slots = slotsSince(r, newest - HOUR_MS);
+  return {
+    at: deltas(slots.map((i) => r.at[i]!)),
+    weight: slots.map((i) => r.weight[i]!),
+    flags: slots.map((i) => r.flags[i]!),
+    latency: slots.map((i) => r.latency[i]!.toString(36)),
+  };
+}
+
+function restoreRecent(r: RecentRing, c: RecentColumns): void {
+  undeltas(c.at).forEach((at, n) => {
+    pushRecent(r, { at, weight: c.weight[n]!, flags: c.flags[n]!, latencyMs: null });
+    // The latency cells are packed bucket indices already: put them back as they were.
+    r.latency[slotOf(r, 1)] = parseInt(c.latency[n]!, 36);
+  });
+}
+
+function bucketColumns(b: BucketRing): BucketColumns {
+  const slots = slotsByKey(b);
+  const c: BucketColumns = {
+    key: deltas(slots.map((i) => b.keys[i]!)),
+    rounds: slots.map((i) => b.rounds[i]!),
+    failed: slots.flatMap((i, n) =>
+      [0, 1, 2, 3].flatMap((l) => (b.failed[i * 4 + l] ? [n * 4 + l, b.failed[i * 4 + l]!] : [])),
+    ),
+    sloMs: slots.map((i) => b.sloMs[i]!),
+    sloBadMs: slots.map((i) => b.sloBadMs[i]!),
+  };
+  const p95 = b.p95;
+  if (p95) c.p95 = slots.map((i) => (Number.isNaN(p95[i]!) ? null : p95[i]!));
+  const latency = b.latency;
+  if (latency) c.latency = slots.map((i) => latency[i]!);
+  return c;
+}
+
+function restoreBuckets(b: BucketRing, c: BucketColumns): void {
+  const failed = new Array<number>(c.key.length * 4).fill(0);
+  for (let j = 0; j < c.failed.length; j += 2) failed[c.failed[j]!] = c.failed[j + 1]!;
+  undeltas(c.key).forEach((key, n) => {
+    putBucket(b, key, {
+      rounds: c.rounds[n]!,
+      failed: failed.slice(n * 4, n * 4 + 4),
+      sloMs: c.sloMs[n]!,
+      sloBadMs: c.sloBadMs[n]!,
+      p95: c.p95?.[n] ?? null,
+      latency: c.latency?.[n] ?? [],
+    });
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * The last hour, round by round: a fixed ring of compact records (time, SLO weight, outcome flags and
+ * latency buckets). Windows up to an hour (5 m, 15 m, 30 m, 1 h) are read from it exactly, sliding
+ * with the time judged, and so are the per-layer latency percentiles.
+ *
+ * Capacity is 1.5 × the rounds the interval schedules in an hour, plus room for confirmation
+ * re-probes; if rounds come faster than that, the oldest drop out and "1 h" covers less.
+ *
+ * Columns are plain arrays: copying the ring for a new state is cheap.
+ */
+import { bucketOf, type Histogram } from '../util/histogram.js';
+import { HOUR_MS } from './tuning.js';
+import { emptyTally, type Tally } from './tally.js';
+
+/** Latency columns per round: the whole probe, then each layer in LAYERS order. */
+const LATENCY_COLUMNS = 5;
+/** A latency cell without a sample. */
+const NO_SAMPLE = 255;
+
+/** Outcome flags of one round. */
+export const FLAG = {
+  /** Bits 0-2: 1 + index of the failed layer; 0 for a good round. */
+  layerMask: 0b111,
+  /** Taken during maintenance: left out of error rates and rules. */
+  maintenance: 0b1000,
+  /** Counted as unavailable in the SLO. */
+  sloBad: 0b10000,
+  /** Left out of the SLO (maintenance with excludeFromSlo). */
+  sloExcluded: 0b100000,
+} as const;
+
+export interface RecentRing {
+  capacity: number;
+  /** Records held (≤ capacity). */
+  size: number;
+  /** Slot of the next record. */
+  head: number;
+  at: number[];
+  /** ms the round stands for in the SLO: set when the next round arrives (see slo.ts). */
+  weight: number[];
+  flags: number[];
+  /** The LATENCY_COLUMNS histogram bucket indices of a round (each < 256), packed in one number. */
+  latency: number[];
+}
+
+export interface RecentEntry {
+  at: number;
+  weight: number;
+  flags: number;
+  /** ms per latency column, null where there is no sample. */
+  latencyMs: (number | null)[] | null;
+}
+
+const ALL_EMPTY = packLatency(new Array<number>(LATENCY_COLUMNS).fill(NO_SAMPLE));
+
+/** Five bucket indices (0..255) in one number: 40 bits, well inside a double's exact integers. */
+function packLatency(buckets: readonly number[]): number {
+  let packed = 0;
+  for (let c = LATENCY_COLUMNS - 1; c >= 0; c--) packed = packed * 256 + (buckets[c] ?? NO_SAMPLE);
+  return packed;
+}
+
+function latencyBucket(packed: number, column: number): number {
+  return Math.floor(packed / 256 ** column) % 256;
+}
+
+export function recentCapacity(intervalMs: number): number {
+  return Math.min(2048, Math.max(64, Math.ceil((1.5 * HOUR_MS) / intervalMs) + 16));
+}
+
+export function createRecent(capacity: number): RecentRing {
+  return {
+    capacity,
+    size: 0,
+    head: 0,
+    at: new Array<number>(capacity).fill(0),
+    weight: new Array<number>(capacity).fill(0),
+    flags: new Array<number>(capacity).fill(0),
+    latency: new Array<number>(capacity).fill(ALL_EMPTY),
+  };
+}
+
+export function cloneRecent(r: RecentRing): RecentRing {
+  return {
+    ...r,
+    at: r.at.slice(),
+    weight: r.weight.slice(),
+    flags: r.flags.slice(),
+    latency: r.latency.slice(),
+  };
+}
+
+/** Appends a round (mutates the ring: call it on a clone). */
+export function pushRecent(r: RecentRing, e: RecentEntry): void {
+  const i = r.head;
+  r.at[i] = e.at;
+  r.weight[i] = e.weight;
+  r.flags[i] = e.flags;
+  const buckets = [];
+  for (let c = 0; c < LATENCY_COLUMNS; c++) {
+    const ms = e.latencyMs?.[c] ?? null;
+    buckets.push(ms === null ? NO_SAMPLE : Math.min(NO_SAMPLE - 1, bucketOf(ms)));
+  }
+  r.latency[i] = packLatency(buckets);
+  r.head = (i + 1) % r.capacity;
+  r.size = Math.min(r.size + 1, r.capacity);
+}
+
+/** Gives the newest record the time until the round after it (mutates: call it on a clone). */
+export function creditNewest(r: RecentRing, ms: number): void {
+  if (r.size > 0) r.weight[slotOf(r, 1)]! += ms;
+}
+
+/** Slot of the k-th newest record (k = 1 is the newest). */
+export function slotOf(r: RecentRing, k: number): number {
+  return (r.head - k + r.capacity) % r.capacity;
+}
+
+/** The slots holding records newer than `since`, oldest first. */
+export function slotsSince(r: RecentRing, since: number): number[] {
+  const out: number[] = [];
+  for (let k = r.size; k >= 1; k--) if (r.at[slotOf(r, k)]! > since) out.push(slotOf(r, k));
+  return out;
+}
+
+function failed(flags: number): boolean {
+  return (flags & FLAG.layerMask) !== 0 && (flags & FLAG.maintenance) === 0;
+}
+
+/** Rounds with `end - spanMs < at <= end`. */
+export function tallyRecent(r: RecentRing, end: number, spanMs: number): Tally {
+  const t = emptyTally();
+  for (let k = 1; k <= r.size; k++) {
+    const i = slotOf(r, k);
+    const at = r.at[i]!;
+    if (at <= end - spanMs) break;
+    if (at > end) continue;
+    const flags = r.flags[i]!;
+    const w = r.weight[i]!;
+    t.sloMs += w;
+    if (flags & FLAG.sloBad) t.sloBadMs += w;
+    if (flags & FLAG.maintenance) continue;
+    t.rounds += 1;
+    const layer = flags & FLAG.layerMask;
+    if (layer !== 0) {
+      t.failed += 1;
+      t.failedByLayer[layer - 1]! += 1;
+    }
+  }
+  return t;
+}
+
+/** Latency samples of one column over the same window as tallyRecent. */
+export function windowHistogram(r: RecentRing, column: number, end: number, spanMs: number): Histogram {
+  return histogram(
+    r,
+    column,
+    (at) => at <= end - spanMs,
+    (at) => at <= end,
+  );
+}
+
+/** Latency samples of one column for the rounds of one UTC hour (`floor(at / 1 h) === hourKey`). */
+export function hourHistogram(r: RecentRing, column: number, hourKey: number): Histogram {
+  return histogram(
+    r,
+    column,
+    (at) => Math.floor(at / HOUR_MS) < hourKey,
+    (at) => Math.floor(at / HOUR_MS) === hourKey,
+  );
+}
+
+function histogram(
+  r: RecentRing,
+  column: number,
+  stop: (at: number) => boolean,
+  keep: (at: number) => boolean,
+): Histogram {
+  const h: Histogram = {};
+  for (let k = 1; k <= r.size; k++) {
+    const i = slotOf(r, k);
+    const at = r.at[i]!;
+    if (stop(at)) break;
+    if (!keep(at)) continue;
+    const b = latencyBucket(r.latency[i]!, column);
+    if (b !== NO_SAMPLE) h[b] = (h[b] ?? 0) + 1;
+  }
+  return h;
+}
+
+/** The oldest failed round (maintenance left out) with `at > since`, or null. */
+export function earliestFailureSince(r: RecentRing, since: number): number | null {
+  let earliest: number | null = null;
+  for (let k = 1; k <= r.size; k++) {
+    const i = slotOf(r, k);
+    if (r.at[i]! <= since) break;
+    if (failed(r.flags[i]!)) earliest = r.at[i]!;
+  }
+  return earliest;
+}
+
+/** Failed rounds (maintenance left out) with `at >= from`. */
+export function failuresFrom(r: RecentRing, from: number): number {
+  let n = 0;
+  for (let k = 1; k <= r.size; k++) {
+    const i = slotOf(r, k);
+    if (r.at[i]! < from) break;
+    if (failed(r.flags[i]!)) n += 1;
+  }
+  return n;
+}
