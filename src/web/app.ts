@@ -1,0 +1,160 @@
+/**
+ * The web face of mcpwatch on one port: /healthz, /metrics, the JSON API under /api/v1 (bearer
+ * tokens), the operator dashboard (login → session cookie + CSRF), public status pages, feeds and
+ * badges. `buildApp` wires routes only; `serve` owns the monitor behind the MonitorView.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { API_ROUTES } from './api/index.js';
+import { registerApi } from './api/route.js';
+import { ASSETS } from './assets.js';
+import { authenticateBearer } from './auth/guard.js';
+import { Sessions } from './auth/sessions.js';
+import { TokenStore } from './auth/tokens.js';
+import { registerDashboard } from './dashboard/routes.js';
+import { addFormParser } from './http/form.js';
+import { addJsonParser } from './http/json.js';
+import { handleError, problemOf, sendProblem } from './http/problem.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { addSecurityHeaders } from './http/security.js';
+import { createWebMetrics, type WebMetrics } from './metrics.js';
+import type { MonitorView } from './monitor-view.js';
+import { registerStatusRoutes } from './status/routes.js';
+import { errorPage } from './html/error-page.js';
+
+export const DEFAULT_PORT = 8080;
+
+export interface WebOptions {
+  /** Fastify logger settings (default off). URLs of acknowledgement links are redacted in logs. */
+  logger?: boolean | NonNullable<FastifyServerOptions['loggerInstance']> | Record<string, unknown>;
+  /** Metrics to expose on /metrics; serve passes the instance it feeds with recordProbe(). */
+  metrics?: WebMetrics;
+  /** Serve /metrics without a token (default true); false requires a `read` bearer token. */
+  publicMetrics?: boolean;
+  /** Mark cookies Secure (default: when config.server.publicUrl is https). */
+  secureCookies?: boolean;
+  /** Send Strict-Transport-Security (default: same as secureCookies). */
+  hsts?: boolean;
+  /** Login attempts per client address and window (default 10 per 15 minutes). */
+  loginLimit?: { attempts: number; windowMs: number };
+  /** Trust X-Forwarded-* from a reverse proxy (default false). */
+  trustProxy?: boolean;
+}
+
+/** `/ack/<token>` -> `/ack/[redacted]` so capability links never reach a log. */
+export function redactLoggedUrl(url: string): string {
+  return url.replace(/^\/ack\/[^/?#]+/, '/ack/[redacted]');
+}
+
+function loggerOption(logger: WebOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = logger === true ? {} : (logger as Record<string, unknown>);
+  return {
+    ...base,
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({
+        method: req.method,
+        url: redactLoggedUrl(req.url),
+        ip: req.ip,
+      }),
+    },
+  } as FastifyServerOptions['logger'];
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route the app registered (HEAD routes included), for tests and docs. */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
+export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInstance {
+  const config = view.config();
+  const publicUrl = config.server.publicUrl.replace(/\/+$/, '');
+  const secureCookies = opts.secureCookies ?? publicUrl.startsWith('https://');
+  const app = Fastify({
+    logger: loggerOption(opts.logger),
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 256 * 1024,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+  app.decorateRequest('principal', null);
+  addJsonParser(app);
+  addFormParser(app);
+  addSecurityHeaders(app, { hsts: opts.hsts ?? secureCookies });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((req, reply) => {
+    const problem = problemOf(
+      'not-found',
+      `nothing at ${req.method} ${redactLoggedUrl(req.url.split('?')[0] ?? '')}`,
+    );
+    if (!req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .send(errorPage(404, problem.title, problem.detail).text);
+    }
+    return sendProblem(reply, problem);
+  });
+
+  const now = () => view.now();
+  const tokens = new TokenStore(view.store, now);
+  const authFailures = new RateLimiter(30, 60_000, now);
+  const metrics = opts.metrics ?? createWebMetrics(view);
+  const publicMetrics = opts.publicMetrics ?? true;
+
+  app.get('/healthz', async (_req, reply) => {
+    await view.store.getMeta('web.healthz');
+    return reply.send({ status: 'ok', time: new Date(view.now()).toISOString() });
+  });
+
+  app.get('/metrics', async (req, reply) => {
+    if (!publicMetrics) await authenticateBearer(req, tokens, authFailures, 'read');
+    const { contentType, body } = await metrics.render();
+    return reply.type(contentType).send(body);
+  });
+
+  app.get('/assets/:file', async (req, reply) => {
+    const asset = ASSETS[req.url.split('?')[0] ?? ''];
+    if (!asset) return sendProblem(reply, problemOf('not-found', 'no such asset'));
+    return reply
+      .header('Cache-Control', 'public, max-age=31536000, immutable')
+      .type(asset.type)
+      .send(asset.body);
+  });
+
+  registerApi(app, API_ROUTES, { view, tokens, publicUrl }, authFailures);
+  registerStatusRoutes(app, view);
+  const limit = opts.loginLimit ?? { attempts: 10, windowMs: 15 * 60_000 };
+  registerDashboard(app, {
+    view,
+    tokens,
+    sessions: new Sessions(view.store, tokens, now),
+    loginLimiter: new RateLimiter(limit.attempts, limit.windowMs, now),
+    secureCookies,
+  });
+  return app;
+}
+
+/** Listens on config.server.host:port (default 127.0.0.1:8080) unless given; returns the base URL. */
+export async function startWeb(
+  view: MonitorView,
+  opts: WebOptions & { port?: number; host?: string } = {},
+): Promise<{ app: FastifyInstance; url: string }> {
+  const app = buildApp(view, opts);
+  const port = opts.port ?? view.config().server.port ?? DEFAULT_PORT;
+  const host = opts.host ?? view.config().server.host ?? '127.0.0.1';
+  const address = await app.listen({ port, host });
+  return { app, url: address };
+}

@@ -1,0 +1,87 @@
+/**
+ * Login with an API token (rate-limited per client address), logout. The token is exchanged for a
+ * session cookie and is never echoed back: a failed login shows an empty field.
+ */
+import type { FastifyInstance } from 'fastify';
+import { SESSION_COOKIE } from '../auth/sessions.js';
+import { serializeCookie } from '../http/cookies.js';
+import type { FormBody } from '../http/form.js';
+import { html } from '../html/escape.js';
+import { problemOf, sendProblem } from '../http/problem.js';
+import { Sessions } from '../auth/sessions.js';
+import { checkSameOrigin, safeNext, sessionOf, type DashboardDeps } from './context.js';
+import { page } from './layout.js';
+
+function loginPage(next: string, error: string | null): string {
+  return page({
+    title: 'Log in',
+    session: null,
+    body: html`<div class="narrow card">
+      <h1>Log in</h1>
+      <p class="muted">
+        Use an API token (<code>mcpw_…</code>). <code>mcpwatch serve</code> prints the first one when it
+        starts for the first time.
+      </p>
+      ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+      <form class="stack" method="post" action="/login">
+        <input type="hidden" name="next" value="${next}" />
+        <label
+          >API token <input type="password" name="token" autocomplete="current-password" required autofocus
+        /></label>
+        <button type="submit">Log in</button>
+      </form>
+    </div>`,
+  }).text;
+}
+
+export function registerLogin(app: FastifyInstance, deps: DashboardDeps): void {
+  app.get('/login', { config: { htmlErrors: true } }, async (req, reply) => {
+    const next = safeNext((req.query as { next?: unknown }).next);
+    if (await sessionOf(deps, req)) return reply.redirect(next, 303);
+    return reply.type('text/html; charset=utf-8').send(loginPage(next, null));
+  });
+
+  app.post('/login', { config: { htmlErrors: true } }, async (req, reply) => {
+    checkSameOrigin(req);
+    const body = (req.body ?? {}) as FormBody;
+    const next = safeNext(body.next);
+    const key = `login:${req.ip}`;
+    const verdict = deps.loginLimiter.hit(key);
+    if (!verdict.allowed) {
+      return sendProblem(
+        reply,
+        problemOf('rate-limited', 'too many login attempts from this address; try again later'),
+        {
+          'Retry-After': String(verdict.retryAfterSeconds),
+        },
+      );
+    }
+    const token = typeof body.token === 'string' ? await deps.tokens.verify(body.token.trim()) : null;
+    if (!token) {
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(loginPage(next, 'That token is unknown or was revoked.'));
+    }
+    deps.loginLimiter.reset(key);
+    const { value, maxAgeSeconds } = await deps.sessions.issue(token);
+    reply.header(
+      'Set-Cookie',
+      serializeCookie(SESSION_COOKIE, value, { maxAgeSeconds, secure: deps.secureCookies }),
+    );
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/logout', { config: { htmlErrors: true } }, async (req, reply) => {
+    checkSameOrigin(req);
+    const session = await sessionOf(deps, req);
+    if (session && !Sessions.csrfMatches(session, ((req.body ?? {}) as FormBody)._csrf)) {
+      return sendProblem(reply, problemOf('csrf', 'the form is stale; reload the page and try again'));
+    }
+    reply.header(
+      'Set-Cookie',
+      serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: deps.secureCookies }),
+    );
+    return reply.redirect('/login', 303);
+  });
+}
