@@ -1,7 +1,2 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-
-main(process.argv).then(
-  (code) => { process.exitCode = code; },
-  (err) => { console.error(err); process.exitCode = 1; },
-);
+import '../dist/cli/bin.js';

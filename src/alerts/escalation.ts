@@ -11,7 +11,7 @@
  * the same escalation with the same outbox key, never a second one.
  */
 import type { Config } from '../config/types.js';
-import type { Incident } from '../engine/types.js';
+import type { Incident, IncidentStatus } from '../engine/types.js';
 import { unmutedFrom } from './maintenance.js';
 
 export interface Escalation {
@@ -29,6 +29,18 @@ export function raisedAt(incident: Incident): number | null {
   return entry ? entry.at : null;
 }
 
+/** The incident's status at a moment, read from its timeline's status entries ("from → to: why"). */
+export function statusAt(incident: Incident, at: number): IncidentStatus {
+  let status: IncidentStatus = 'investigating';
+  for (const e of incident.timeline) {
+    if (e.at > at) break;
+    if (e.kind === 'resolved') status = 'resolved';
+    const to = e.kind === 'status' ? /→ (investigating|identified|monitoring|resolved)\b/.exec(e.message)?.[1] : undefined;
+    if (to) status = to as IncidentStatus;
+  }
+  return status;
+}
+
 /** The severity the incident opened with. */
 export function openingSeverity(incident: Incident): 'P1' | 'P2' {
   return raisedAt(incident) === null ? incident.severity : 'P2';
@@ -41,7 +53,8 @@ export function openingSeverity(incident: Incident): 'P1' | 'P2' {
 export function escalationsDue(incident: Incident, config: Config, at: number): Escalation[] {
   const out: Escalation[] = [];
   const stoppedAt = Math.min(incident.acknowledgedAt ?? Infinity, incident.resolvedAt ?? Infinity);
-  const passed = (dueAt: number): boolean => dueAt <= at && dueAt < stoppedAt;
+  // A recovering incident (good probes again: `monitoring`) wakes nobody else up.
+  const passed = (dueAt: number): boolean => dueAt <= at && dueAt < stoppedAt && statusAt(incident, dueAt) !== 'monitoring';
   const raised = raisedAt(incident);
   const { P1, P2 } = config.escalation;
   if (openingSeverity(incident) === 'P2' && P2.to.length > 0) {

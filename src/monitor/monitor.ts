@@ -27,7 +27,7 @@ import {
 import type { EngineEvent, Incident, IncidentStatus, MaintenanceWindow, ObserveContext, Warning } from '../engine/types.js';
 import { probeDetailed, type FullProbeOptions } from '../probe/index.js';
 import type { EraPin, ProbeOutcome, ProbeResult } from '../probe/types.js';
-import { realClock, Scheduler, type Clock, type ProbeSlot } from '../scheduler/index.js';
+import { realClock, Scheduler, type Clock, type ProbeSlot, type TimerHandle } from '../scheduler/index.js';
 import type { OutboxMessage, Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -79,9 +79,10 @@ export class Monitor {
   private readonly saveEveryMs: number;
   private extraMaintenance: MaintenanceWindow[] = [];
   private ackSecret: string | null = null;
-  private tickTimer: NodeJS.Timeout | null = null;
+  private tickTimer: TimerHandle | null = null;
   private lastPruneAt = 0;
   private stopped = false;
+  private ticking: Promise<void> = Promise.resolve();
 
   constructor(deps: MonitorDeps) {
     this.config = deps.config;
@@ -147,8 +148,7 @@ export class Monitor {
     for (const t of this.tracked.values()) this.scheduler.add(scheduled(t.cfg));
     this.scheduler.start();
     this.worker.start();
-    this.tickTimer = setInterval(() => void this.tick().catch((err: unknown) => this.log.error({ err }, 'tick failed')), this.tickMs);
-    this.tickTimer.unref?.();
+    this.armTick();
     this.log.info({ servers: this.tracked.size, store: this.store.kind }, 'monitoring started');
   }
 
@@ -156,8 +156,9 @@ export class Monitor {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.tickTimer !== null) this.clock.clearTimer(this.tickTimer);
     await this.scheduler.stop();
+    await this.ticking;
     await this.queue.idle();
     await this.writer.flush();
     const now = this.now();
@@ -277,6 +278,16 @@ export class Monitor {
     for (const e of events) this.log.info({ server: t.cfg.name, event: e.type, ...('incident' in e ? { incident: e.incident.id, severity: e.incident.severity, status: e.incident.status } : { rule: e.warning.rule }) }, describe(e));
     if (events.length > 0) this.hooks.onEvents?.(t.cfg.name, events);
     if (outbox.length > 0) this.worker.kick();
+  }
+
+  private armTick(): void {
+    this.tickTimer = this.clock.setTimer(() => {
+      this.ticking = this.tick()
+        .catch((err: unknown) => this.log.error({ err }, 'tick failed'))
+        .finally(() => {
+          if (!this.stopped) this.armTick();
+        });
+    }, this.tickMs);
   }
 
   /** Time-driven work: rules that depend on time alone, escalations, the digest, retention. */

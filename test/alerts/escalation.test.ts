@@ -32,6 +32,24 @@ test('acknowledged or resolved in time: no escalation; acknowledged late: the es
   assert.equal(nextEscalationAt(incident({ acknowledgedAt: T0 + MIN }), config, T0 + 2 * MIN), null);
 });
 
+test('a P1 whose server recovered (monitoring) at its deadline does not escalate; one that relapsed does', () => {
+  const recovering = incident({
+    status: 'monitoring',
+    timeline: [
+      { at: T0, kind: 'opened', message: 'P1 consecutive_failures' },
+      { at: T0 + 3 * MIN, kind: 'status', message: 'investigating → monitoring: 2 consecutive good probes' },
+    ],
+  });
+  assert.deepEqual(levels(recovering, T0 + HOUR), []);
+  const relapsed = incident({
+    timeline: [
+      ...recovering.timeline,
+      { at: T0 + 4 * MIN, kind: 'status', message: 'monitoring → investigating: a failed probe' },
+    ],
+  });
+  assert.deepEqual(levels(relapsed, T0 + HOUR), ['P1@5m->backup']);
+});
+
 test('an unacknowledged P2 escalates to the paging channels after 30 minutes', () => {
   const p2 = incident({ severity: 'P2' });
   assert.deepEqual(levels(p2, T0 + 29 * MIN), []);
