@@ -17,12 +17,8 @@ import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/index.js'
 import type { StoredResult } from '../src/store/store.js';
 import { record, type Histogram } from '../src/util/histogram.js';
 import { stored } from '../test/store/sample.js';
+import { printTable, type BenchFigure } from './figure.js';
 
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-}
 
 const SERVERS = 100;
 const DAYS = 90;
@@ -205,8 +201,5 @@ export async function benchStore(): Promise<BenchFigure[]> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const figures = await benchStore();
-  const width = Math.max(...figures.map((f) => f.name.length));
-  console.log(`${'store benchmark'.padEnd(width)}  ${'value'.padStart(12)}  unit`);
-  for (const f of figures) console.log(`${f.name.padEnd(width)}  ${String(f.value).padStart(12)}  ${f.unit}`);
+  printTable('store benchmark', await benchStore());
 }

@@ -1,37 +1,37 @@
-/** The `mcpwatch` command line: parse, dispatch, map errors to exit codes (2 = bad usage). */
+/**
+ * The `mcpwatch` command line: parse, dispatch, map errors to exit codes (2 = bad usage). Only the
+ * module of the command being run is loaded, so `mcpwatch probe` does not pay for the web server.
+ */
 import { Command, CommanderError } from 'commander';
 import { processIo, UsageError, type Io } from './io.js';
-import { ackCommand } from './ack-command.js';
-import { checkConfigCommand } from './check-config-command.js';
-import { incidentsCommand } from './incidents-command.js';
-import { notifyTestCommand } from './notify-test-command.js';
-import { probeCommand } from './probe-command.js';
-import { serveCommand } from './serve-command.js';
-import { statusCommand } from './status-command.js';
+
+type Factory = (io: Io, setExit: (code: number) => void) => Command;
+
+const COMMANDS: Record<string, () => Promise<Factory>> = {
+  probe: async () => (await import('./probe-command.js')).probeCommand,
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  status: async () => (await import('./status-command.js')).statusCommand,
+  incidents: async () => (await import('./incidents-command.js')).incidentsCommand,
+  'check-config': async () => (await import('./check-config-command.js')).checkConfigCommand,
+  ack: async () => (await import('./ack-command.js')).ackCommand,
+  'notify-test': async () => (await import('./notify-test-command.js')).notifyTestCommand,
+};
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exit = 0;
   const setExit = (code: number) => {
     exit = code;
   };
+  const output = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s) };
   const program = new Command('mcpwatch')
     .description('Layered monitoring for MCP servers')
     .version('0.1.0')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput(output)
     .exitOverride()
     .showSuggestionAfterError();
-  const commands = [
-    probeCommand(io, setExit),
-    serveCommand(io, setExit),
-    statusCommand(io),
-    incidentsCommand(io),
-    checkConfigCommand(io, setExit),
-    ackCommand(io, setExit),
-    notifyTestCommand(io, setExit),
-  ];
-  for (const cmd of commands) {
-    program.addCommand(cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }));
-  }
+  const asked = argv[2];
+  const names = asked && asked in COMMANDS ? [asked] : Object.keys(COMMANDS);
+  for (const name of names) program.addCommand((await COMMANDS[name]!())(io, setExit).exitOverride().configureOutput(output));
   try {
     await program.parseAsync(argv);
     return exit;

@@ -6,7 +6,7 @@ import { Monitor } from '../monitor/monitor.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
 import { openStore } from '../store/open.js';
 import { createLogger } from '../util/logger.js';
-import { createWebMetrics, ensureFirstToken, startWeb } from '../web/index.js';
+import { createWebMetrics, ensureFirstToken, ensurePostmortemDraft, missingPostmortems, startWeb } from '../web/index.js';
 import { DEFAULT_CONFIG, readConfig } from './config-option.js';
 import { UsageError, type Io } from './io.js';
 
@@ -43,6 +43,8 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         const metrics = createWebMetrics(view);
         monitor.setHooks({
           onProbe: (server, result) => metrics.recordProbe(result, server),
+          onResolved: async (incident) => void (await ensurePostmortemDraft(store, incident)),
+          missingPostmortems: (incidents, now) => missingPostmortems(store, incidents, now),
           onDelivery: (e) => {
             if (e.type !== 'error') metrics.recordNotification(e.channel, e.type === 'sent' ? 'sent' : e.type === 'retry' ? 'retry' : e.type === 'failed' ? 'failed' : 'dropped');
           },

@@ -42,6 +42,10 @@ export interface MonitorHooks {
   onEvents?(server: string, events: EngineEvent[]): void;
   /** Every delivery attempt of an alert (for /metrics). */
   onDelivery?(e: DeliveryEvent): void;
+  /** A resolved incident, once written (the web face drafts its postmortem). */
+  onResolved?(incident: Incident): Promise<void>;
+  /** Of these incidents, the ones whose postmortem the weekly digest should ask for. */
+  missingPostmortems?(incidents: readonly Incident[], now: number): Promise<Incident[]>;
 }
 
 export interface MonitorDeps {
@@ -277,6 +281,10 @@ export class Monitor {
     if (save) t.savedAt = now;
     for (const e of events) this.log.info({ server: t.cfg.name, event: e.type, ...('incident' in e ? { incident: e.incident.id, severity: e.incident.severity, status: e.incident.status } : { rule: e.warning.rule }) }, describe(e));
     if (events.length > 0) this.hooks.onEvents?.(t.cfg.name, events);
+    for (const i of incidents.values()) {
+      if (i.resolvedAt !== null && events.some((e) => e.type === 'incident_resolved' && e.incident.id === i.id))
+        await this.hooks.onResolved?.(i).catch((err: unknown) => this.log.error({ err, incident: i.id }, 'drafting the postmortem failed'));
+    }
     if (outbox.length > 0) this.worker.kick();
   }
 
@@ -306,7 +314,8 @@ export class Monitor {
       ),
     );
     const [warnings, incidents] = await Promise.all([this.store.listWarnings({ limit: 10_000 }), this.store.listIncidents({ limit: 1_000 })]);
-    const digest = planDigest({ warnings, incidents }, this.config, now);
+    const reminders = this.hooks.missingPostmortems ? await this.hooks.missingPostmortems(incidents, now) : [];
+    const digest = planDigest({ warnings, incidents: reminders }, this.config, now);
     if (digest.length > 0) {
       const existing = await this.store.existingOutboxKeys(digest.map((m) => m.key));
       const fresh = digest.filter((m) => !existing.has(m.key));
