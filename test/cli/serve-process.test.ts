@@ -1,9 +1,14 @@
 /**
  * `mcpwatch serve` as a process: SIGTERM lets in-flight probes finish (or cuts them at their
- * deadline) and writes every result; a
- * SIGKILL in the middle of an incident loses nothing and, after a restart, pages nobody twice.
+ * deadline) and writes every result; a SIGKILL between the incident change and the page getting through
+ * loses nothing: after a restart the page is sent exactly once. (A kill after the receiver took a
+ * message but before it was recorded as sent resends it once with the same webhook-id / dedup_key,
+ * which receivers use to drop the duplicate: delivery is at-least-once with idempotency keys.)
  */
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +23,8 @@ interface Alert {
   data: { incidentId: string };
 }
 
-function writeConfig(dir: string, demo: DemoServer, port: number, servers: string[]): string {
+function writeConfig(dir: string, demo: DemoServer, port: number, servers: string[], hook = demo.url.replace(/\/mcp$/, '/hook')): string {
   const file = join(dir, 'mcpwatch.yaml');
-  const hook = demo.url.replace(/\/mcp$/, '/hook');
   writeFileSync(
     file,
     `server: { port: ${port}, host: 127.0.0.1 }
@@ -41,22 +45,30 @@ routes: { P1: [hook], P2: [hook], P3: [digest] }
 }
 
 describe('serve as a process', () => {
-  let dir: string;
+  let root: string;
   let demo: DemoServer;
   const alerts: Alert[] = [];
+  const children: ChildProcess[] = [];
+  const serve = (config: string) => {
+    const child = start(['serve', '--config', config]);
+    children.push(child);
+    return child;
+  };
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mcpwatch-serve-'));
+    root = mkdtempSync(join(tmpdir(), 'mcpwatch-serve-'));
     demo = await startDemoServer({ anyPath: true, onAlert: (a) => alerts.push(a as Alert) });
   });
   after(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await demo.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   test('SIGTERM: in-flight probes finish and every result is written', async () => {
+    const dir = mkdtempSync(join(root, 'sigterm-'));
     const servers = ['a', 'b', 'c', 'd', 'e'];
     const config = writeConfig(dir, demo, 18_431, servers);
-    const child = start(['serve', '--config', config]);
+    const child = serve(config);
     await waitForOutput(child, 'monitoring started');
     demo.setFault('slow'); // every answer now takes 3 s: the next probes are in flight at SIGTERM
     await new Promise((r) => setTimeout(r, 2_500));
@@ -84,26 +96,52 @@ describe('serve as a process', () => {
     }
   });
 
-  test('SIGKILL during an incident, then a restart: nothing lost, nobody paged twice', async () => {
-    rmSync(join(dir, 'mcpwatch.db'), { force: true });
-    const config = writeConfig(dir, demo, 18_432, ['solo']);
-    let child = start(['serve', '--config', config]);
-    await waitForOutput(child, 'monitoring started');
-    await new Promise((r) => setTimeout(r, 3_000));
-    demo.setFault('http500');
-    await until(() => alerts.some((a) => a.type === 'incident.triggered'), 20_000);
-    child.kill('SIGKILL');
-    await finished(child, 5_000);
+  test('SIGKILL after the incident change, before the page got through: sent exactly once after restart', async () => {
+    // A receiver we control: refuses with 503 (retryable) until told to accept.
+    let accepting = false;
+    const accepted: { id: string; alert: Alert }[] = [];
+    let refused = 0;
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        if (!accepting) {
+          refused++;
+          return res.writeHead(503, { 'retry-after': '1' }).end();
+        }
+        accepted.push({ id: String(req.headers['webhook-id']), alert: JSON.parse(body) as Alert });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const dir = mkdtempSync(join(root, 'sigkill-'));
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const config = writeConfig(dir, demo, 18_432, ['solo'], hook);
+      let child = serve(config);
+      await waitForOutput(child, 'monitoring started');
+      await new Promise((r) => setTimeout(r, 3_000));
+      demo.setFault('http500');
+      await until(() => refused > 0, 20_000); // the incident is committed and its page is in the outbox
+      child.kill('SIGKILL');
+      await finished(child, 5_000);
 
-    child = start(['serve', '--config', config]);
-    await waitForOutput(child, 'monitoring started');
-    await new Promise((r) => setTimeout(r, 4_000));
-    assert.deepEqual(alerts.map((a) => a.type), ['incident.triggered'], 'the restart paged nobody again');
-    demo.setFault('ok');
-    await until(() => alerts.some((a) => a.type === 'incident.resolved'), 20_000);
-    child.kill('SIGTERM');
-    assert.equal((await finished(child, 15_000)).code, 0);
-    assert.deepEqual(alerts.map((a) => a.type), ['incident.triggered', 'incident.resolved']);
-    assert.equal(new Set(alerts.map((a) => a.data.incidentId)).size, 1, 'one incident throughout');
+      accepting = true;
+      child = serve(config);
+      await waitForOutput(child, 'monitoring started');
+      await until(() => accepted.length > 0, 20_000);
+      await new Promise((r) => setTimeout(r, 4_000));
+      assert.deepEqual(accepted.map((a) => a.alert.type), ['incident.triggered'], 'sent once after the restart');
+      demo.setFault('ok');
+      await until(() => accepted.some((a) => a.alert.type === 'incident.resolved'), 30_000);
+      child.kill('SIGTERM');
+      const stopped = await finished(child, 15_000);
+      assert.equal(stopped.code, 0, `signal ${stopped.signal}; ${stopped.stderr.slice(-2000)}`);
+      assert.deepEqual(accepted.map((a) => a.alert.type), ['incident.triggered', 'incident.resolved']);
+      assert.equal(new Set(accepted.map((a) => a.alert.data.incidentId)).size, 1, 'one incident throughout');
+      assert.equal(new Set(accepted.map((a) => a.id)).size, 2, 'distinct webhook-ids');
+    } finally {
+      receiver.close();
+    }
   });
 });
