@@ -8,7 +8,7 @@ import { warn, type ProbeContext } from './http.js';
 import { initializeSse } from './legacy-sse.js';
 import { LEGACY_VERSIONS, type McpSession } from './session.js';
 import { discover } from './stateless.js';
-import { initializeStreamable } from './streamable.js';
+import { FALLBACK_STATUSES, initializeStreamable } from './streamable.js';
 import type { EraPin } from './types.js';
 
 type Era = Exclude<EraPin, 'auto'>;
@@ -23,8 +23,9 @@ export async function handshake(ctx: ProbeContext, url: URL, pin: EraPin, cache?
     return session;
   } catch (err) {
     // A cached era that no longer fits (the server was upgraded or moved): detect afresh, once.
-    const httpLevel = err instanceof ProbeFault && err.layer === 'http' && err.code !== 'auth_required';
-    if (cached && start !== 'stateless' && httpLevel && ctx.deadline.remaining() > 0) {
+    // Only the answers that drive era fallback (400/404/405) say the era changed; a 500 or a 401 does not.
+    const eraMismatch = err instanceof ProbeFault && err.layer === 'http' && FALLBACK_STATUSES.has(err.extra.httpStatus ?? 0);
+    if (cached && start !== 'stateless' && eraMismatch && ctx.deadline.remaining() > 0) {
       cache?.delete(key);
       return handshake(ctx, url, 'auto', cache);
     }

@@ -190,6 +190,33 @@ describe('era cache', () => {
     }
   });
 
+  test('a cached era that no longer fits (the server moved to SSE) is detected afresh in the same probe', async () => {
+    const fixture = await startMcpServer({ era: 'sse' });
+    try {
+      const eraCache = new Map<string, NonNullable<ProbeOpts['era']>>([[fixture.url, 'streamable-http']]);
+      const { result } = await probeChecked(fixture.url, { eraCache });
+      assertHealthy(result);
+      assert.equal(result.transport, 'sse');
+      assert.deepEqual([...eraCache.values()], ['sse']);
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  test('a 500 with a cached era is the server failing, not an era change: no re-detection', async () => {
+    const fixture = await startMcpServer({ fault: { kind: 'status', status: 500 } });
+    try {
+      const eraCache = new Map<string, NonNullable<ProbeOpts['era']>>([[fixture.url, 'streamable-http']]);
+      const { result } = await probeChecked(fixture.url, { eraCache });
+      assert.equal(result.failure?.code, 'status_5xx');
+      assert.match(result.failure?.message ?? '', /^initialize got HTTP 500/);
+      assert.equal(fixture.requests('server/discover').length, 0, 'no detection for a 500');
+      assert.deepEqual([...eraCache.values()], ['streamable-http'], 'the cached era stays');
+    } finally {
+      await fixture.close();
+    }
+  });
+
   test('the cache is keyed per endpoint URL (as ProbeOptions.eraCache documents)', async () => {
     const fixture = await startMcpServer({});
     try {
