@@ -3,7 +3,8 @@
  * default). Every round is added to both at once. A window of N buckets is the bucket holding the
  * time judged plus the N − 1 before it, so "24 h" read at 10:20 covers 23 h 20 min to 24 h.
  *
- * The hour ring keeps each completed hour's p95 (for the 48 h trend); the day ring keeps a latency
+ * The hour ring keeps each completed hour's p95 (for the 48 h trend) and the SLO time of its isolated
+ * failures (jitter, left out of burn-rate alerting: slo.ts); the day ring keeps a latency
  * histogram per day (for the 7-day p95 and baseline), as sorted [bucket, count, ...] pairs: a plain
  * object keyed by bucket numbers around 50 would cost V8 an elements array of that length.
  * Columns are plain arrays: cheap to copy.
@@ -20,6 +21,8 @@ export interface BucketRing {
   failed: number[];
   sloMs: number[];
   sloBadMs: number[];
+  /** Hour ring: of sloBadMs, the time of isolated failures (jitter). Null for the day ring. */
+  sloJitterMs: number[] | null;
   /** Hour ring: p95 (ms) of each completed hour, NaN until known (NaN keeps the array unboxed). */
   p95: number[] | null;
   /** Day ring: whole-probe latency of the good rounds, as sorted [bucket, count, ...] pairs. */
@@ -35,7 +38,7 @@ export interface BucketEntry {
 export function createBuckets(
   spanMs: number,
   size: number,
-  extra: { p95?: boolean; latency?: boolean },
+  extra: { p95?: boolean; latency?: boolean; jitter?: boolean },
 ): BucketRing {
   return {
     spanMs,
@@ -44,6 +47,7 @@ export function createBuckets(
     failed: new Array<number>(size * 4).fill(0),
     sloMs: new Array<number>(size).fill(0),
     sloBadMs: new Array<number>(size).fill(0),
+    sloJitterMs: extra.jitter ? new Array<number>(size).fill(0) : null,
     p95: extra.p95 ? new Array<number>(size).fill(NaN) : null,
     latency: extra.latency ? Array.from({ length: size }, () => []) : null,
   };
@@ -57,6 +61,7 @@ export function cloneBuckets(b: BucketRing): BucketRing {
     failed: b.failed.slice(),
     sloMs: b.sloMs.slice(),
     sloBadMs: b.sloBadMs.slice(),
+    sloJitterMs: b.sloJitterMs ? b.sloJitterMs.slice() : null,
     p95: b.p95 ? b.p95.slice() : null,
     // Histograms are replaced, never changed in place, so the copy can share them.
     latency: b.latency ? b.latency.slice() : null,
@@ -84,6 +89,7 @@ function claim(b: BucketRing, key: number): number {
   for (let l = 0; l < 4; l++) b.failed[slot * 4 + l] = 0;
   b.sloMs[slot] = 0;
   b.sloBadMs[slot] = 0;
+  if (b.sloJitterMs) b.sloJitterMs[slot] = 0;
   if (b.p95) b.p95[slot] = NaN;
   if (b.latency) b.latency[slot] = [];
   return slot;
@@ -109,12 +115,23 @@ function withSample(pairs: readonly number[], bucket: number): number[] {
   return out;
 }
 
-/** Adds SLO time to the bucket holding `at` (mutates the ring: call it on a clone). */
-export function addSloTime(b: BucketRing, at: number, ms: number, unavailable: boolean): void {
+/**
+ * Adds SLO time to the bucket holding `at`; `jitter`: unavailable time of an isolated failure, also
+ * kept apart where the ring has the column (mutates the ring: call it on a clone).
+ */
+export function addSloTime(
+  b: BucketRing,
+  at: number,
+  ms: number,
+  unavailable: boolean,
+  jitter = false,
+): void {
   const slot = claim(b, keyOf(b, at));
   if (slot < 0) return;
   b.sloMs[slot]! += ms;
-  if (unavailable) b.sloBadMs[slot]! += ms;
+  if (!unavailable) return;
+  b.sloBadMs[slot]! += ms;
+  if (jitter && b.sloJitterMs) b.sloJitterMs[slot]! += ms;
 }
 
 /** Sets the p95 of a completed hour. */
@@ -138,6 +155,7 @@ export function tallyBuckets(b: BucketRing, end: number, count: number): Tally {
     }
     t.sloMs += b.sloMs[slot]!;
     t.sloBadMs += b.sloBadMs[slot]!;
+    t.sloJitterMs += b.sloJitterMs?.[slot] ?? 0;
   }
   return t;
 }
@@ -168,6 +186,7 @@ export interface BucketValues {
   failed: number[];
   sloMs: number;
   sloBadMs: number;
+  sloJitterMs: number;
   p95: number | null;
   latency: number[];
 }
@@ -180,6 +199,7 @@ export function putBucket(b: BucketRing, key: number, v: BucketValues): void {
   for (let l = 0; l < 4; l++) b.failed[slot * 4 + l] = v.failed[l] ?? 0;
   b.sloMs[slot] = v.sloMs;
   b.sloBadMs[slot] = v.sloBadMs;
+  if (b.sloJitterMs) b.sloJitterMs[slot] = v.sloJitterMs;
   if (b.p95) b.p95[slot] = v.p95 ?? NaN;
   if (b.latency) b.latency[slot] = v.latency;
 }

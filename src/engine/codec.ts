@@ -4,6 +4,11 @@
  * hour, the most any window reads from it; so a server with a month of history takes a few KB.
  * Reading rebuilds the rings at the sizes the rules ask for, so `deserializeState(s, newRules)` also
  * applies a config change (a longer SLO window, another interval).
+ *
+ * Format 1 still: the jitter bookkeeping (the round flag FLAG.jitter, the hour ring's `sloJitterMs`)
+ * was added without a bump because both directions read it correctly. A state written before it has
+ * no jitter recorded (its isolated failures of the last 3 days count in burn-rate alerting until they
+ * age out: the conservative side); an older reader ignores the column and the flag bit.
  */
 import type { ServerRules } from './types.js';
 import { createState, type EngineState } from './state.js';
@@ -28,6 +33,8 @@ interface BucketColumns {
   failed: number[];
   sloMs: number[];
   sloBadMs: number[];
+  /** Hour ring: jitter time, sparse: [bucket index, ms, ...] for the non-zero ones. */
+  sloJitterMs?: number[];
   p95?: (number | null)[];
   /** Flattened [bucket, count, bucket, count, ...] per day. */
   latency?: number[][];
@@ -108,6 +115,8 @@ function bucketColumns(b: BucketRing): BucketColumns {
     sloMs: slots.map((i) => b.sloMs[i]!),
     sloBadMs: slots.map((i) => b.sloBadMs[i]!),
   };
+  const jitter = b.sloJitterMs;
+  if (jitter) c.sloJitterMs = slots.flatMap((i, n) => (jitter[i] ? [n, jitter[i]!] : []));
   const p95 = b.p95;
   if (p95) c.p95 = slots.map((i) => (Number.isNaN(p95[i]!) ? null : p95[i]!));
   const latency = b.latency;
@@ -118,12 +127,16 @@ function bucketColumns(b: BucketRing): BucketColumns {
 function restoreBuckets(b: BucketRing, c: BucketColumns): void {
   const failed = new Array<number>(c.key.length * 4).fill(0);
   for (let j = 0; j < c.failed.length; j += 2) failed[c.failed[j]!] = c.failed[j + 1]!;
+  const jitter = new Array<number>(c.key.length).fill(0);
+  const pairs = c.sloJitterMs ?? [];
+  for (let j = 0; j < pairs.length; j += 2) jitter[pairs[j]!] = pairs[j + 1]!;
   undeltas(c.key).forEach((key, n) => {
     putBucket(b, key, {
       rounds: c.rounds[n]!,
       failed: failed.slice(n * 4, n * 4 + 4),
       sloMs: c.sloMs[n]!,
       sloBadMs: c.sloBadMs[n]!,
+      sloJitterMs: jitter[n]!,
       p95: c.p95?.[n] ?? null,
       latency: c.latency?.[n] ?? [],
     });

@@ -3,7 +3,7 @@ import type { BurnWindowName } from './types.js';
 import type { Facts } from './rules/rule.js';
 import type { EngineState } from './state.js';
 import type { Tally } from './tally.js';
-import { burnRate, burnGuard } from './slo.js';
+import { alertingBurnRate, burnGuard } from './slo.js';
 import { lastHourP95 } from './latency.js';
 import { minRounds, SPAN_MS, tallyWindow, type SpanName } from './windows.js';
 
@@ -22,7 +22,7 @@ export function factsAt(state: EngineState, at: number): Facts {
     minRounds: (window) => minRounds(SPAN_MS[window], state.rules.intervalMs),
     burnRate: (window: BurnWindowName) => {
       const t = tally(window);
-      return t.rounds >= burnGuard(state.rules, window) ? burnRate(t, state.rules) : null;
+      return t.rounds >= burnGuard(state.rules, window) ? alertingBurnRate(t, state.rules) : null;
     },
     lastHourP95: () => lastHourP95(state, at),
   };

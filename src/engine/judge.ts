@@ -3,11 +3,18 @@
  * lifecycle.ts); P3 findings raise and clear warnings. Triggers are edge-driven: only a trigger that
  * switches on can open an incident, so one that still holds after a manual resolution does not
  * reopen it until it has cleared and fired again.
+ *
+ * Window triggers (error rates, fast burn: a rule's `switchOn`) switch on only at a round that failed
+ * (the fast burn: at a confirmed failure). Their windows keep an outage's failures for 5 to 360 minutes
+ * after it ended, and a window can cross its threshold late, as it slides or as its minimum-sample
+ * guard fills with the good rounds that follow a recovery: it must not then open an incident on a
+ * server that is healthy now. Once on, they hold and clear exactly as their checks say.
  */
 import type { EngineEvent, RuleId } from './types.js';
 import { RULES, byPriority, type Facts, type Finding, type Rule } from './rules/index.js';
-import type { EngineState } from './state.js';
+import type { EngineState, Memory } from './state.js';
 import { clearWarning, raiseWarning } from './warnings.js';
+import { TUNING } from './tuning.js';
 
 export interface RuleOutcome {
   /** Triggers that switched on, in priority order, with what they found. */
@@ -38,11 +45,27 @@ function applyTriggerRule(s: EngineState, rule: Rule, facts: Facts, out: RuleOut
   const wasActive = s.triggers.includes(rule.id);
   const finding = rule.check(facts, wasActive);
   if (finding && !wasActive) {
+    if (!maySwitchOn(rule, facts.memory)) return;
     s.triggers.push(rule.id);
     out.activated.push({ id: rule.id, finding });
   } else if (!finding && wasActive) {
     s.triggers = s.triggers.filter((id) => id !== rule.id);
     out.cleared.push(rule.id);
+  }
+}
+
+/**
+ * Whether the last round allows `rule` to switch on (see Rule.switchOn). These rules are not
+ * time-driven: they are judged at rounds only, so `memory` describes the round being judged.
+ */
+function maySwitchOn(rule: Rule, memory: Memory): boolean {
+  switch (rule.switchOn) {
+    case undefined:
+      return true;
+    case 'failedRound':
+      return memory.lastRoundFailed;
+    case 'confirmedFailure':
+      return memory.lastRoundFailed && memory.streaks.failed >= TUNING.minFailureRun;
   }
 }
 

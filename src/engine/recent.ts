@@ -1,7 +1,8 @@
 /**
- * The last hour, round by round: a fixed ring of compact records (time, SLO weight, outcome flags and
- * latency buckets). Windows up to an hour (5 m, 15 m, 30 m, 1 h) are read from it exactly, sliding
- * with the time judged, and so are the per-layer latency percentiles.
+ * The last hour, round by round: a fixed ring of compact records (time, SLO weight, outcome flags,
+ * among them whether a failure was isolated, and latency buckets). Windows up to an hour (5 m, 15 m,
+ * 30 m, 1 h) are read from it exactly, sliding with the time judged, and so are the per-layer latency
+ * percentiles.
  *
  * Capacity is 1.5 × the rounds the interval schedules in an hour, plus room for confirmation
  * re-probes; if rounds come faster than that, the oldest drop out and "1 h" covers less.
@@ -27,6 +28,11 @@ export const FLAG = {
   sloBad: 0b10000,
   /** Left out of the SLO (maintenance with excludeFromSlo). */
   sloExcluded: 0b100000,
+  /**
+   * An isolated failure (jitter): set on a failed round when the good round after it arrives and the
+   * round before it was good too (record.ts). Its SLO time is left out of burn-rate alerting.
+   */
+  jitter: 0b1000000,
 } as const;
 
 export interface RecentRing {
@@ -111,6 +117,16 @@ export function creditNewest(r: RecentRing, ms: number): void {
   if (r.size > 0) r.weight[slotOf(r, 1)]! += ms;
 }
 
+/** Marks the newest record an isolated failure (mutates: call it on a clone). */
+export function markNewestJitter(r: RecentRing): void {
+  if (r.size > 0) r.flags[slotOf(r, 1)]! |= FLAG.jitter;
+}
+
+/** Whether the newest record is a failed round judged outside maintenance. */
+export function newestFailed(r: RecentRing): boolean {
+  return r.size > 0 && failed(r.flags[slotOf(r, 1)]!);
+}
+
 /** Slot of the k-th newest record (k = 1 is the newest). */
 export function slotOf(r: RecentRing, k: number): number {
   return (r.head - k + r.capacity) % r.capacity;
@@ -138,7 +154,10 @@ export function tallyRecent(r: RecentRing, end: number, spanMs: number): Tally {
     const flags = r.flags[i]!;
     const w = r.weight[i]!;
     t.sloMs += w;
-    if (flags & FLAG.sloBad) t.sloBadMs += w;
+    if (flags & FLAG.sloBad) {
+      t.sloBadMs += w;
+      if (flags & FLAG.jitter) t.sloJitterMs += w;
+    }
     if (flags & FLAG.maintenance) continue;
     t.rounds += 1;
     const layer = flags & FLAG.layerMask;

@@ -8,6 +8,16 @@
  * Burn rate over a window = unavailable share of the window's time / (1 − target). Budget = the SLO
  * window's time × (1 − target), in minutes (43.2 min for 99.9% over 30 days).
  *
+ * Two readings of the same windows:
+ * - the SLO's own numbers (`sloSummary`: budget, consumed, remaining, burn rates, projected
+ *   exhaustion) count every failure's time;
+ * - the burn-rate alerting rules (fast burn P2, slow burn P3) read `alertingBurnRate`, which leaves
+ *   out the time of isolated failures (jitter: a failed round whose previous and next rounds were
+ *   good; record.ts): a lone failure followed by a success is recorded, never alerted. A failure is
+ *   known to be isolated only when the good round after it arrives, which is also when its time is
+ *   credited, so alerting never sees jitter time at all. (The fast burn also switches on only at a
+ *   confirmed failure: judge.ts.)
+ *
  * Minimum-sample guard: a burn rate can fire only when its window holds at least `slo.minSamples`
  * rounds and the share of its rounds the interval schedules that TUNING.rateCoverage asks (6 h:
  * 288 rounds at 60 s), so the first failure of a fresh server is not a 40× burn over "6 h".
@@ -36,6 +46,12 @@ function allowedShare(rules: ServerRules): number {
 export function burnRate(t: Tally, rules: ServerRules): number | null {
   if (t.sloMs === 0) return null;
   return t.sloBadMs / t.sloMs / allowedShare(rules);
+}
+
+/** Burn rate as the alerting rules read it: the time of isolated failures (jitter) left out. */
+export function alertingBurnRate(t: Tally, rules: ServerRules): number | null {
+  if (t.sloMs === 0) return null;
+  return (t.sloBadMs - t.sloJitterMs) / t.sloMs / allowedShare(rules);
 }
 
 /** Rounds a burn-rate window must hold before the rate can fire (the minimum-sample guard). */

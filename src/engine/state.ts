@@ -2,7 +2,7 @@
  * The engine's state for one server: bounded, plain data, serialisable (codec.ts).
  *
  * - `recent`: the last hour round by round (exact 5 m / 15 m / 30 m / 1 h windows, per-layer latency).
- * - `hours`: 72 hour buckets (6 h, 24 h, 3 d windows; hourly p95s for the 48 h trend).
+ * - `hours`: 72 hour buckets (6 h, 24 h, 3 d windows; hourly p95s for the 48 h trend; jitter time).
  * - `days`: day buckets covering the SLO window (7 d, 30 d windows; daily latency histograms).
  * - `memory`: consecutive counts, flapping changes, the certificate and tool count last seen.
  * - `triggers`, `incident`, `warnings`: what is active now.
@@ -115,7 +115,7 @@ export function createState(rules: ServerRules): EngineState {
     v: 1,
     rules,
     recent: createRecent(recentCapacity(rules.intervalMs)),
-    hours: createBuckets(HOUR_MS, HOUR_BUCKETS, { p95: true }),
+    hours: createBuckets(HOUR_MS, HOUR_BUCKETS, { p95: true, jitter: true }),
     days: createBuckets(DAY_MS, dayBuckets(rules), { latency: true }),
     memory: emptyMemory(),
     maintenance: null,

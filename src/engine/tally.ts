@@ -10,10 +10,15 @@ export interface Tally {
   sloMs: number;
   /** ...of which the server was unavailable. */
   sloBadMs: number;
+  /**
+   * ...of which at isolated failures (jitter: a failed round between two good ones): left out of the
+   * burn rates the alerting rules read, counted everywhere else (slo.ts).
+   */
+  sloJitterMs: number;
 }
 
 export function emptyTally(): Tally {
-  return { rounds: 0, failed: 0, failedByLayer: [0, 0, 0, 0], sloMs: 0, sloBadMs: 0 };
+  return { rounds: 0, failed: 0, failedByLayer: [0, 0, 0, 0], sloMs: 0, sloBadMs: 0, sloJitterMs: 0 };
 }
 
 /** failed / rounds, or null without rounds. */

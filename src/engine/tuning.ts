@@ -44,7 +44,9 @@ export const TUNING = {
   trendMinPerHour: 10,
   /**
    * A failure run shorter than this is jitter: no up/down change for flapping, and no relapse of an
-   * incident in monitoring (unless the failure switches a trigger on).
+   * incident in monitoring (unless the failure switches a trigger on). The fast burn switches on only
+   * at a failure that makes a run this long (judge.ts). (Burn-rate alerting leaves out the time of
+   * runs of exactly one: record.ts.)
    */
   minFailureRun: 2,
   /** A regional-failure warning clears after this long without a minority failure. */

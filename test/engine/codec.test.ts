@@ -4,8 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { between, D, fail, M, ok, prng, rulesFor, Sim, T0 } from './helpers.js';
+import { between, D, fail, H, M, ok, prng, rulesFor, Sim, T0 } from './helpers.js';
 import { deserializeState, serializeState, summarize } from '../../src/engine/index.js';
+import { factsAt } from '../../src/engine/facts.js';
+import { FLAG } from '../../src/engine/recent.js';
 
 const outage = between(10 * M, 20 * M, fail('http', 'status_5xx'));
 
@@ -57,6 +59,53 @@ test('rules given when reading replace the stored ones and resize the rings', ()
   // The 31 days kept before are all there.
   assert.equal(longer.days.keys.filter((k) => k >= 0).length, 31);
   assert.equal(summarize(longer, T0 + 35 * D - M).errorRate['30d'], 0);
+});
+
+test('jitter survives a restart: the flagged rounds and the jitter time of the hour ring', () => {
+  // Lone failures every 97 minutes and at +7h30m (jitter once their good re-probes came), and a run of
+  // two at +7h (not jitter).
+  const lone = (t: number): boolean => t % (97 * M) === 0 || t === T0 + 7 * H + 30 * M;
+  const sim = new Sim().run(T0, T0 + 8 * H, (t) =>
+    lone(t) || (t >= T0 + 7 * H && t < T0 + 7 * H + 30_000) ? fail('http', 'status_5xx') : ok(),
+  );
+  let count = 0;
+  for (let t = T0; t < T0 + 8 * H; t += M) if (lone(t)) count += 1;
+  assert.equal(count, 6);
+  assert.equal(
+    sim.state.hours.sloJitterMs!.reduce((a, b) => a + b, 0),
+    count * 15_000,
+  );
+  const text = serializeState(sim.state);
+  const restored = deserializeState(text);
+  assert.equal(serializeState(restored), text);
+  assert.deepEqual(restored.hours.sloJitterMs, sim.state.hours.sloJitterMs);
+  // Burn rates as alerting reads them, round by round (the last hour, with its flags) and from the
+  // hour ring: the run counts, the lone failures do not.
+  const now = T0 + 8 * H - M;
+  const before = factsAt(sim.state, now);
+  const after = factsAt(restored, now);
+  for (const w of ['30m', '1h', '6h'] as const) assert.equal(after.burnRate(w), before.burnRate(w), w);
+  assert.equal(Math.round(after.burnRate('1h')! * 1000) / 1000, 8.368); // 30 s of 3,585 s
+  assert.equal(summarize(restored, now).slo.burnRates['1h'], 12.552); // 45 s: the SLO counts them all
+});
+
+test('a state written before the jitter bookkeeping still reads: its past failures count in alerting', () => {
+  const sim = new Sim().run(T0, T0 + 8 * H, (t) => (t % (97 * M) === 0 ? fail('http', 'status_5xx') : ok()));
+  const data = JSON.parse(serializeState(sim.state)) as {
+    recent: { flags: number[] };
+    hours: { sloJitterMs?: number[] };
+  };
+  delete data.hours.sloJitterMs;
+  data.recent.flags = data.recent.flags.map((f) => f & ~FLAG.jitter);
+  const old = deserializeState(JSON.stringify(data));
+  assert.equal(
+    old.hours.sloJitterMs!.every((ms) => ms === 0),
+    true,
+  );
+  const now = T0 + 8 * H - M;
+  assert.deepEqual(summarize(old, now), summarize(sim.state, now));
+  assert.ok(factsAt(old, now).burnRate('6h')! > 0);
+  assert.equal(factsAt(sim.state, now).burnRate('6h'), 0);
 });
 
 test('an unknown format is refused, not guessed', () => {

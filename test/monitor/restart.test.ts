@@ -42,10 +42,10 @@ describe('restart during an incident', () => {
 
     h.demo.setFault('ok');
     await h.run(25 * 60_000, 5_000);
-    for (const i of await second.store.listIncidents({})) console.log(i.id, i.severity, i.trigger, JSON.stringify(i.timeline.map((e) => [e.kind, e.message.slice(0, 150)])));
+    // The P1's escalation deadline (5 min after it opened) falls while it is `monitoring`: no escalation.
     assert.deepEqual(
       h.alerts.map((a) => a.type),
-      ['incident.triggered', 'incident.escalated', 'incident.resolved'],
+      ['incident.triggered', 'incident.resolved'],
     );
     assert.equal((await second.store.getIncident(open.id))?.status, 'resolved');
   });

@@ -7,7 +7,9 @@
  * - consecutive_failures: `confirmFailures` (3) consecutive hard failures.
  * - error_rate_5m: ≥ `errorRate5mP1` (60%) of the rounds of the last 5 min failed.
  *
- * Rate rules hold, once fired, until the rate is back below half the threshold (TUNING.clearShare).
+ * Rate rules switch on only at a round that failed (judge.ts: a window still full of an outage that
+ * ended opens nothing), and hold, once fired, until the rate is back below half the threshold
+ * (TUNING.clearShare).
  */
 import { failureText, iso } from '../format.js';
 import type { Rule } from './rule.js';
@@ -51,6 +53,7 @@ export const P1_RULES: readonly Rule[] = [
   {
     id: 'error_rate_5m',
     severity: 'P1',
+    switchOn: 'failedRound',
     check: (f, wasActive) => rateAtLeast(f, '5m', f.rules.thresholds.errorRate5mP1, 'P1', wasActive),
   },
 ];

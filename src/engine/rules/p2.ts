@@ -3,14 +3,17 @@
  *
  * - consecutive_soft_failures: `softFailures` (3) consecutive malformed/invalid_schema/rate_limited.
  * - too_few_tools: fewer than `minTools` tools listed on `confirmFailures` consecutive listings.
- * - error_rate_15m: ≥ `errorRate15mP2` (20%) of the rounds of the last 15 min failed.
+ * - error_rate_15m: ≥ `errorRate15mP2` (20%) of the rounds of the last 15 min failed; switches on only
+ *   at a round that failed (judge.ts).
  * - flapping: see flapping.ts (detection and its quiet period).
  * - latency_regression: the last hour's p95 ≥ `latencyRegressionFactor` (2) × the 7-day baseline
  *   (latency.ts), with at least TUNING.latencyMinRecent rounds in the hour and
  *   TUNING.latencyMinBaseline in the baseline. Both sides are bucket bounds, so the comparison
  *   allows 0.1% for their rounding.
  * - slo_fast_burn: burn ≥ 14.4× over 1 h and 5 m, or ≥ 6× over 6 h and 30 m, each window past the
- *   minimum-sample guard of slo.ts (so a lone failure in a quiet 5 minutes cannot fire it).
+ *   minimum-sample guard of slo.ts (so a lone failure in a quiet 5 minutes cannot fire it). Burn as
+ *   alerting reads it: isolated failures (jitter) left out (slo.ts). Switches on only at a confirmed
+ *   failure: a failed round that is at least the second of its run (judge.ts).
  *
  * Rates, burn rates and the latency ratio hold once fired until they are halfway back
  * (TUNING.clearShare): 20% holds down to 10%, 2× the baseline down to 1.5×.
@@ -52,6 +55,7 @@ export const P2_RULES: readonly Rule[] = [
   {
     id: 'error_rate_15m',
     severity: 'P2',
+    switchOn: 'failedRound',
     check: (f, wasActive) => rateAtLeast(f, '15m', f.rules.thresholds.errorRate15mP2, 'P2', wasActive),
   },
   {
@@ -85,6 +89,7 @@ export const P2_RULES: readonly Rule[] = [
   {
     id: 'slo_fast_burn',
     severity: 'P2',
+    switchOn: 'confirmedFailure',
     check(f, wasActive) {
       for (const pair of FAST_BURN_PAIRS) {
         const found = burnPair(f, pair.long, pair.short, pair.factor, wasActive);

@@ -9,7 +9,8 @@
  * - error_rate_elevated: ≥ `errorRateElevatedP3` (5%) of the last hour's rounds failed.
  * - success_rate_24h: the last 24 h succeeded at a rate in [`successRate24hLow`, `successRate24hHigh`);
  *   once raised, held while it gets worse and until halfway back to 100%.
- * - slo_slow_burn: burn ≥ 1× over 3 d and 6 h.
+ * - slo_slow_burn: burn ≥ 1× over 3 d and 6 h, as alerting reads it: isolated failures (jitter) left
+ *   out (slo.ts).
  * - regional_failure: a minority of the regions failed; cleared after TUNING.regionalQuietMs without one.
  *
  * The rate, burn and trend warnings hold once raised until halfway back (TUNING.clearShare); the

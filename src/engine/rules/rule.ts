@@ -23,7 +23,10 @@ export interface Facts {
   tally(window: SpanName): Tally;
   /** Rounds a window must hold before a rate over it may fire. */
   minRounds(window: SpanName): number;
-  /** Burn rate over a window; null below `slo.minSamples` rounds. */
+  /**
+   * Burn rate over a window as alerting reads it (isolated failures left out: slo.ts); null below the
+   * window's minimum-sample guard.
+   */
   burnRate(window: BurnWindowName): number | null;
   /** p95 of the last hour (good rounds) and how many rounds it is read from. */
   lastHourP95(): { p95: number | null; samples: number };
@@ -36,5 +39,13 @@ export interface Rule {
   timeDriven?: boolean;
   /** P3: a warning stays raised until its condition has not held for this long (no daily churn). */
   holdMs?: number;
+  /**
+   * P1/P2 triggers read from windows that outlive the failures in them (error rates, burn rates): when
+   * they may switch on (judge.ts). `failedRound`: only at a round that failed. `confirmedFailure`: only
+   * at a failed round that is at least the TUNING.minFailureRun-th of its run, so a failure that may
+   * still be jitter cannot switch it on by itself. Once on, the trigger holds and clears by `check`
+   * alone (its hysteresis). Without it, a trigger switches on whenever `check` finds.
+   */
+  switchOn?: 'failedRound' | 'confirmedFailure';
   check(f: Facts, wasActive: boolean): Finding | null;
 }
