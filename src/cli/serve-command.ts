@@ -1,5 +1,4 @@
 /** `mcpwatch serve`: scheduler, prober, engine, alerts and the web face, until SIGTERM or SIGINT. */
-import { once } from 'node:events';
 import { Command } from 'commander';
 import { startDemoServer, type DemoServer } from '../demo/demo-server.js';
 import { Monitor } from '../monitor/monitor.js';
@@ -20,6 +19,11 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
     .action(async (o: { config: string; demo?: boolean; port?: string }) => {
       const port = o.port === undefined ? undefined : Number(o.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port takes a port number, not "${o.port}"`);
+      // Listen for the stop signals first, so that one arriving during start-up still stops cleanly.
+      const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
       let demo: DemoServer | null = null;
       const env = { ...process.env };
       if (o.demo) {
@@ -55,9 +59,8 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         log.info({ url: web.url }, `dashboard at ${web.url}/ · status pages at ${web.url}/status/SLUG · metrics at ${web.url}/metrics`);
         if (token) io.err(`\nFirst admin API token (shown once, keep it): ${token}\nLog in to the dashboard with it, or send it as "Authorization: Bearer …".\n`);
 
-        const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
-        void signal;
-        log.info('stopping: finishing in-flight probes');
+        const signal = await stopRequested;
+        log.info({ signal }, 'stopping: finishing in-flight probes');
         await web.app.close();
         await monitor.stop();
         await store.close();

@@ -69,7 +69,7 @@ describe('serve as a process', () => {
     const servers = ['a', 'b', 'c', 'd', 'e'];
     const config = writeConfig(dir, demo, 18_431, servers);
     const child = serve(config);
-    await waitForOutput(child, 'monitoring started');
+    await waitForOutput(child, 'dashboard at');
     demo.setFault('slow'); // every answer now takes 3 s: the next probes are in flight at SIGTERM
     await new Promise((r) => setTimeout(r, 2_500));
     const stoppedAt = Date.now();
@@ -119,7 +119,7 @@ describe('serve as a process', () => {
       const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
       const config = writeConfig(dir, demo, 18_432, ['solo'], hook);
       let child = serve(config);
-      await waitForOutput(child, 'monitoring started');
+      await waitForOutput(child, 'dashboard at');
       await new Promise((r) => setTimeout(r, 3_000));
       demo.setFault('http500');
       await until(() => refused > 0, 20_000); // the incident is committed and its page is in the outbox
@@ -128,7 +128,7 @@ describe('serve as a process', () => {
 
       accepting = true;
       child = serve(config);
-      await waitForOutput(child, 'monitoring started');
+      await waitForOutput(child, 'dashboard at');
       await until(() => accepted.length > 0, 20_000);
       await new Promise((r) => setTimeout(r, 4_000));
       assert.deepEqual(accepted.map((a) => a.alert.type), ['incident.triggered'], 'sent once after the restart');
