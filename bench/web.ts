@@ -20,19 +20,9 @@ import { chromium, type Page } from 'playwright-core';
 import { buildApp } from '../src/web/app.js';
 import { createManyServersView } from '../test/web/many.js';
 import { printTable, type BenchFigure } from './figure.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/fixtures/chromium.js';
 
 const NOW = Date.UTC(2025, 5, 30, 15, 30);
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/fixtures/chromium.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-shots-'));
 const config = join(dir, 'mcpwatch.yaml');
@@ -42,8 +43,8 @@ try {
   await waitFor(/P1 incident opened/);
   await new Promise((r) => setTimeout(r, 3_000));
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto('http://127.0.0.1:18080/status/public');

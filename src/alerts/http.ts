@@ -3,7 +3,7 @@
  * the answer read through a byte cap, and the answer turned into a DeliveryOutcome.
  */
 import { request } from 'undici';
-import type { DeliveryOutcome } from './channel.js';
+import type { Channel, DeliveryOutcome, Notification } from './channel.js';
 import { parseRetryAfter } from './backoff.js';
 import { cleanError } from './redact.js';
 
@@ -107,4 +107,31 @@ export async function deliverHttp(
   }
   const outcome = classifyAnswer(ans, now, secrets);
   return read ? read(ans, outcome) : outcome;
+}
+
+/**
+ * A channel that POSTs the JSON `render` makes to a secret webhook URL (Slack, Teams): the URL is
+ * kept out of every error text.
+ */
+export function jsonWebhookChannel(
+  name: string,
+  type: string,
+  url: string,
+  render: (n: Notification, now: number) => unknown,
+): Channel {
+  return {
+    name,
+    type,
+    send: (n, ctx) =>
+      deliverHttp(
+        {
+          url,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(render(n, ctx.now)),
+          signal: ctx.signal,
+        },
+        ctx.now,
+        [url],
+      ),
+  };
 }

@@ -3,8 +3,8 @@
  * fallback that notifications and screen readers use. Slack answers 200 "ok".
  */
 import type { ChannelConfig } from '../../config/types.js';
-import type { Channel, DeliveryOutcome, Notification, SendContext } from '../channel.js';
-import { deliverHttp } from '../http.js';
+import type { Channel, Notification } from '../channel.js';
+import { jsonWebhookChannel } from '../http.js';
 import { Settings } from '../settings.js';
 import { digestLines, facts, formatTime, headline, links, shortText, truncate } from '../text.js';
 
@@ -70,18 +70,5 @@ export function slackMessage(n: Notification, now: number): Record<string, unkno
 }
 
 export function createSlackChannel(cfg: ChannelConfig): Channel {
-  const s = new Settings(cfg);
-  const url = s.url('url');
-  return {
-    name: cfg.name,
-    type: 'slack',
-    async send(n: Notification, ctx: SendContext): Promise<DeliveryOutcome> {
-      const body = JSON.stringify(slackMessage(n, ctx.now));
-      return deliverHttp(
-        { url, headers: { 'content-type': 'application/json' }, body, signal: ctx.signal },
-        ctx.now,
-        [url],
-      );
-    },
-  };
+  return jsonWebhookChannel(cfg.name, 'slack', new Settings(cfg).url('url'), slackMessage);
 }

@@ -4,8 +4,8 @@
  * coloured container, the facts as a FactSet and the links as Action.OpenUrl buttons.
  */
 import type { ChannelConfig } from '../../config/types.js';
-import type { Channel, DeliveryOutcome, Notification, SendContext } from '../channel.js';
-import { deliverHttp } from '../http.js';
+import type { Channel, Notification } from '../channel.js';
+import { jsonWebhookChannel } from '../http.js';
 import { Settings } from '../settings.js';
 import { digestLines, facts, formatTime, headline, links } from '../text.js';
 
@@ -68,18 +68,5 @@ export function teamsMessage(n: Notification, now: number): Record<string, unkno
 }
 
 export function createTeamsChannel(cfg: ChannelConfig): Channel {
-  const s = new Settings(cfg);
-  const url = s.url('url');
-  return {
-    name: cfg.name,
-    type: 'teams',
-    async send(n: Notification, ctx: SendContext): Promise<DeliveryOutcome> {
-      const body = JSON.stringify(teamsMessage(n, ctx.now));
-      return deliverHttp(
-        { url, headers: { 'content-type': 'application/json' }, body, signal: ctx.signal },
-        ctx.now,
-        [url],
-      );
-    },
-  };
+  return jsonWebhookChannel(cfg.name, 'teams', new Settings(cfg).url('url'), teamsMessage);
 }
