@@ -38,7 +38,8 @@ export type RuleId =
   | 'error_rate_elevated' // P3: elevated below P2
   | 'success_rate_24h' // P3: 95-99% over 24 h
   | 'slo_slow_burn' // P3: 1x over 3 d and 6 h
-  | 'regional_failure'; // P3: failures seen in a minority of regions
+  | 'regional_failure' // P3: failures seen in a minority of regions
+  | 'channel_failing'; // P3, raised by the monitor (not the engine): an alert channel keeps failing
 
 export interface TimelineEntry {
   at: number; // ms since epoch

@@ -313,6 +313,7 @@ export class Monitor {
         }),
       ),
     );
+    await this.syncChannelWarnings(now);
     const [warnings, incidents] = await Promise.all([this.store.listWarnings({ limit: 10_000 }), this.store.listIncidents({ limit: 1_000 })]);
     const reminders = this.hooks.missingPostmortems ? await this.hooks.missingPostmortems(incidents, now) : [];
     const digest = planDigest({ warnings, incidents: reminders }, this.config, now);
@@ -329,6 +330,23 @@ export class Monitor {
       const pruned = await this.store.prune(now - this.config.retention.rawMs, now - this.config.retention.rollupsMs);
       if (pruned.raw || pruned.rollups) this.log.info(pruned, 'retention: pruned old rows');
     }
+  }
+
+  /**
+   * A channel that keeps failing (or that its receiver disabled) is a warning beside the servers'
+   * own, raised and cleared as the delivery worker sees it; its server field names the channel.
+   */
+  private async syncChannelWarnings(now: number): Promise<void> {
+    const failing = new Map(this.worker.warnings().map((w) => [`channel:${w.channel}`, w]));
+    const stored = (await this.store.listWarnings({ active: true, limit: 10_000 })).filter((w) => w.rule === 'channel_failing');
+    const changes: Warning[] = [];
+    for (const w of stored) if (!failing.has(w.server)) changes.push({ ...w, clearedAt: now });
+    for (const [key, w] of failing) {
+      if (stored.some((x) => x.server === key)) continue;
+      changes.push({ id: `${key}-${w.since}`, server: key, rule: 'channel_failing', message: w.message, openedAt: w.since, clearedAt: null, details: { disabled: w.disabled } });
+      this.log.warn({ channel: w.channel, disabled: w.disabled }, w.message);
+    }
+    if (changes.length > 0) await this.store.writeJudgement({ warnings: changes });
   }
 
   // ---- runtime changes (API) ----------------------------------------------------------------
