@@ -18,8 +18,13 @@ interface Endpoint extends ScheduledServer {
   tls: boolean;
 }
 
-export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINTS ?? 10_000), seconds = Number(process.env.BENCH_SECONDS ?? 150)): Promise<BenchFigure[]> {
-  const farm = spawn(process.execPath, ['--import', 'tsx', new URL('./farm.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function benchMonitor(
+  endpoints = Number(process.env.BENCH_ENDPOINTS ?? 10_000),
+  seconds = Number(process.env.BENCH_SECONDS ?? 150),
+): Promise<BenchFigure[]> {
+  const farm = spawn(process.execPath, ['--import', 'tsx', new URL('./farm.ts', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(createInterface({ input: farm.stdout! }), 'line')) as [string];
   const { http, https, ca } = JSON.parse(line) as { http: string; https: string; ca: string };
   try {
@@ -31,7 +36,8 @@ export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINT
     const steadyFrom = Date.now() + intervalMs; // after one interval every endpoint has started
     const t0 = Date.now();
     const windows: { started: number; failed: number; lateness: number[]; durations: number[] }[] = [];
-    const windowOf = (at: number) => (windows[Math.floor((at - t0) / 10_000)] ??= { started: 0, failed: 0, lateness: [], durations: [] });
+    const windowOf = (at: number) =>
+      (windows[Math.floor((at - t0) / 10_000)] ??= { started: 0, failed: 0, lateness: [], durations: [] });
     const scheduler = new Scheduler<Endpoint>(
       {
         ...realClock,
@@ -44,7 +50,11 @@ export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINT
           if (!r.ok) w.failed++;
           completed++;
           if (Date.now() >= steadyFrom) steadyCompleted++;
-          if (!r.ok) failures.set(`${r.failure?.layer}/${r.failure?.code}`, (failures.get(`${r.failure?.layer}/${r.failure?.code}`) ?? 0) + 1);
+          if (!r.ok)
+            failures.set(
+              `${r.failure?.layer}/${r.failure?.code}`,
+              (failures.get(`${r.failure?.layer}/${r.failure?.code}`) ?? 0) + 1,
+            );
           return { ok: r.ok };
         },
       },
@@ -52,7 +62,15 @@ export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINT
     );
     for (let i = 0; i < endpoints; i++) {
       const tls = i % 2 === 1;
-      scheduler.add({ name: `ep-${i}`, url: `${tls ? https : http}/${i}`, tls, intervalMs, confirmEveryMs: 15_000, confirmFailures: 3, timeoutMs: 10_000 });
+      scheduler.add({
+        name: `ep-${i}`,
+        url: `${tls ? https : http}/${i}`,
+        tls,
+        intervalMs,
+        confirmEveryMs: 15_000,
+        confirmFailures: 3,
+        timeoutMs: 10_000,
+      });
     }
     const cpu0 = process.cpuUsage();
     let peakRss = 0;
@@ -67,22 +85,43 @@ export async function benchMonitor(endpoints = Number(process.env.BENCH_ENDPOINT
     const steadySeconds = Math.max(1, (Date.now() - steadyFrom) / 1_000);
     const figures: BenchFigure[] = [
       { name: 'endpoints (half HTTPS)', value: endpoints, unit: 'count' },
-      { name: 'needed rate (endpoints / 60 s)', value: Math.round((endpoints / 60) * 10) / 10, unit: 'probes/s' },
-      { name: 'sustained rate after the first interval', value: Math.round((steadyCompleted / steadySeconds) * 10) / 10, unit: 'probes/s' },
+      {
+        name: 'needed rate (endpoints / 60 s)',
+        value: Math.round((endpoints / 60) * 10) / 10,
+        unit: 'probes/s',
+      },
+      {
+        name: 'sustained rate after the first interval',
+        value: Math.round((steadyCompleted / steadySeconds) * 10) / 10,
+        unit: 'probes/s',
+      },
       { name: 'probes completed', value: completed, unit: 'count' },
-      { name: 'probes failed', value: [...failures.values()].reduce((a, b) => a + b, 0), unit: 'count', target: '0' },
+      {
+        name: 'probes failed',
+        value: [...failures.values()].reduce((a, b) => a + b, 0),
+        unit: 'count',
+        target: '0',
+      },
       { name: 'skipped slots', value: stats.skippedSlots, unit: 'count', target: '0' },
       { name: 'lateness p50', value: stats.lateness.p50, unit: 'ms' },
       { name: 'lateness p99', value: stats.lateness.p99, unit: 'ms', target: '< 2000' },
       { name: 'lateness max', value: stats.lateness.max, unit: 'ms' },
-      { name: 'monitor CPU (user+sys / wall)', value: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100) / 100, unit: 'cores' },
+      {
+        name: 'monitor CPU (user+sys / wall)',
+        value: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100) / 100,
+        unit: 'cores',
+      },
       { name: 'monitor peak RSS', value: Math.round(peakRss / 2 ** 20), unit: 'MiB', target: '< 1024' },
     ];
     for (const [code, n] of failures) figures.push({ name: `  failed: ${code}`, value: n, unit: 'count' });
     if (process.env.BENCH_TIMELINE) {
-      const p = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]! : 0);
+      const p = (xs: number[], q: number) =>
+        xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]! : 0;
       for (const [i, w] of windows.entries())
-        if (w) console.error(`${i * 10}s: started ${w.started} failed ${w.failed} lateness p99 ${p(w.lateness, 0.99)} ms, duration p50 ${Math.round(p(w.durations, 0.5))} p99 ${Math.round(p(w.durations, 0.99))} ms`);
+        if (w)
+          console.error(
+            `${i * 10}s: started ${w.started} failed ${w.failed} lateness p99 ${p(w.lateness, 0.99)} ms, duration p50 ${Math.round(p(w.durations, 0.5))} p99 ${Math.round(p(w.durations, 0.99))} ms`,
+          );
     }
     return figures;
   } finally {

@@ -10,7 +10,11 @@ import type { EraPin, ProbeOptions } from '../src/probe/types.js';
 import { testCerts } from '../test/fixtures/certs.js';
 import { printTable, type BenchFigure } from './figure.js';
 
-async function measure(url: string, opts: ProbeOptions, n: number): Promise<{ wallMs: number; cpuMs: number }> {
+async function measure(
+  url: string,
+  opts: ProbeOptions,
+  n: number,
+): Promise<{ wallMs: number; cpuMs: number }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
@@ -22,7 +26,11 @@ async function measure(url: string, opts: ProbeOptions, n: number): Promise<{ wa
 }
 
 /** Runs A and B in alternating rounds and returns their medians per probe. */
-async function sideBySide(a: () => Promise<{ wallMs: number; cpuMs: number }>, b: () => Promise<{ wallMs: number; cpuMs: number }>, rounds = 7) {
+async function sideBySide(
+  a: () => Promise<{ wallMs: number; cpuMs: number }>,
+  b: () => Promise<{ wallMs: number; cpuMs: number }>,
+  rounds = 7,
+) {
   const as: { wallMs: number; cpuMs: number }[] = [];
   const bs: { wallMs: number; cpuMs: number }[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -56,10 +64,22 @@ export async function benchProbe(n = 100): Promise<BenchFigure[]> {
       () => measure(http.url, { eraCache: cache }, n),
     );
     return [
-      { name: 'HTTP, era detected every probe: wall / CPU', value: r2(era.a.wallMs), unit: `ms / ${r2(era.a.cpuMs)} ms` },
-      { name: 'HTTP, era cached (the monitor): wall / CPU', value: r2(era.b.wallMs), unit: `ms / ${r2(era.b.cpuMs)} ms` },
+      {
+        name: 'HTTP, era detected every probe: wall / CPU',
+        value: r2(era.a.wallMs),
+        unit: `ms / ${r2(era.a.cpuMs)} ms`,
+      },
+      {
+        name: 'HTTP, era cached (the monitor): wall / CPU',
+        value: r2(era.b.wallMs),
+        unit: `ms / ${r2(era.b.cpuMs)} ms`,
+      },
       { name: 'ratio detection / cached (CPU)', value: r2(era.cpuRatio), unit: '×' },
-      { name: 'HTTPS + extra CA, era cached: wall / CPU', value: r2(tls.a.wallMs), unit: `ms / ${r2(tls.a.cpuMs)} ms` },
+      {
+        name: 'HTTPS + extra CA, era cached: wall / CPU',
+        value: r2(tls.a.wallMs),
+        unit: `ms / ${r2(tls.a.cpuMs)} ms`,
+      },
       { name: 'ratio HTTPS / HTTP (CPU)', value: r2(tls.cpuRatio), unit: '×' },
     ];
   } finally {

@@ -19,7 +19,6 @@ import { record, type Histogram } from '../src/util/histogram.js';
 import { stored } from '../test/store/sample.js';
 import { printTable, type BenchFigure } from './figure.js';
 
-
 const SERVERS = 100;
 const DAYS = 90;
 const HOUR = 3_600_000;

@@ -20,10 +20,14 @@ writeFileSync(
     .replace('every: 10s', 'every: 2s')
     .replace('port: 8080', 'port: 18080'),
 );
-const serve = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--config', config, '--demo'], {
-  env: { ...process.env, DEMO_MCP_PORT: '13101' },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const serve = spawn(
+  process.execPath,
+  ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--config', config, '--demo'],
+  {
+    env: { ...process.env, DEMO_MCP_PORT: '13101' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 let log = '';
 serve.stdout.on('data', (d: Buffer) => (log += d));
 serve.stderr.on('data', (d: Buffer) => (log += d));

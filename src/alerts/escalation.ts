@@ -35,7 +35,10 @@ export function statusAt(incident: Incident, at: number): IncidentStatus {
   for (const e of incident.timeline) {
     if (e.at > at) break;
     if (e.kind === 'resolved') status = 'resolved';
-    const to = e.kind === 'status' ? /→ (investigating|identified|monitoring|resolved)\b/.exec(e.message)?.[1] : undefined;
+    const to =
+      e.kind === 'status'
+        ? /→ (investigating|identified|monitoring|resolved)\b/.exec(e.message)?.[1]
+        : undefined;
     if (to) status = to as IncidentStatus;
   }
   return status;
@@ -54,7 +57,8 @@ export function escalationsDue(incident: Incident, config: Config, at: number): 
   const out: Escalation[] = [];
   const stoppedAt = Math.min(incident.acknowledgedAt ?? Infinity, incident.resolvedAt ?? Infinity);
   // A recovering incident (good probes again: `monitoring`) wakes nobody else up.
-  const passed = (dueAt: number): boolean => dueAt <= at && dueAt < stoppedAt && statusAt(incident, dueAt) !== 'monitoring';
+  const passed = (dueAt: number): boolean =>
+    dueAt <= at && dueAt < stoppedAt && statusAt(incident, dueAt) !== 'monitoring';
   const raised = raisedAt(incident);
   const { P1, P2 } = config.escalation;
   if (openingSeverity(incident) === 'P2' && P2.to.length > 0) {

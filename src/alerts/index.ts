@@ -2,7 +2,14 @@
 export type { Channel, DeliveryOutcome, Notification, NotificationKind, SendContext } from './channel.js';
 export { createChannel, createChannels, checkChannels, CHANNEL_TYPES } from './channels/index.js';
 export { ChannelConfigError } from './settings.js';
-export { planNotifications, planDue, planAcknowledgement, notificationTimeline, outboxKey, type PlanOptions } from './outbox.js';
+export {
+  planNotifications,
+  planDue,
+  planAcknowledgement,
+  notificationTimeline,
+  outboxKey,
+  type PlanOptions,
+} from './outbox.js';
 export { planDigest, digestContent, type DigestOptions } from './digest.js';
 export { nextDigestAt, previousDigestAt, parseDigestSchedule } from './digest-schedule.js';
 export { routeChannels, digestChannels, notifiedChannels } from './router.js';

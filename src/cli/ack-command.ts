@@ -14,7 +14,9 @@ import type { Io } from './io.js';
 
 async function serveIsUp(host: string, port: number): Promise<boolean> {
   try {
-    const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`, { signal: AbortSignal.timeout(1_000) });
+    const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`, {
+      signal: AbortSignal.timeout(1_000),
+    });
     await res.body?.cancel();
     return res.ok;
   } catch {
@@ -39,7 +41,9 @@ export function ackCommand(io: Io, setExit: (code: number) => void): Command {
           return setExit(1);
         }
         if (incident.acknowledgedAt !== null || incident.resolvedAt !== null) {
-          io.out(`${id} is already ${incident.resolvedAt !== null ? 'resolved' : `acknowledged by ${incident.acknowledgedBy}`}`);
+          io.out(
+            `${id} is already ${incident.resolvedAt !== null ? 'resolved' : `acknowledged by ${incident.acknowledgedBy}`}`,
+          );
           return setExit(0);
         }
         if (await serveIsUp(config.server.host, config.server.port)) {
@@ -53,13 +57,20 @@ export function ackCommand(io: Io, setExit: (code: number) => void): Command {
               return setExit(0);
             }
           }
-          io.err(`mcpwatch: the running serve did not apply the acknowledgement within ${o.wait} s; it stays queued`);
+          io.err(
+            `mcpwatch: the running serve did not apply the acknowledgement within ${o.wait} s; it stays queued`,
+          );
           return setExit(1);
         }
         const now = Date.now();
         const change = acknowledge(incident, o.by, now);
-        await store.writeJudgement({ incidents: [change.incident], outbox: planAcknowledgement(change.incident, config, now) });
-        io.out(`acknowledged ${id} in the store (serve is not running; the acknowledgement notifications go out when it starts)`);
+        await store.writeJudgement({
+          incidents: [change.incident],
+          outbox: planAcknowledgement(change.incident, config, now),
+        });
+        io.out(
+          `acknowledged ${id} in the store (serve is not running; the acknowledgement notifications go out when it starts)`,
+        );
         setExit(0);
       } finally {
         await store.close();

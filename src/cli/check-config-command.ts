@@ -15,7 +15,9 @@ export function checkConfigCommand(io: Io, setExit: (code: number) => void): Com
       try {
         text = readFileSync(o.config, 'utf8');
       } catch (err) {
-        throw new UsageError(`cannot read ${o.config} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        throw new UsageError(
+          `cannot read ${o.config} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        );
       }
       const problems = checkConfig(text, process.env, { file: o.config });
       const { config } = parseConfig(text, process.env, { file: o.config });
@@ -24,7 +26,11 @@ export function checkConfigCommand(io: Io, setExit: (code: number) => void): Com
       for (const e of channelErrors) io.out(`${o.config}: ${e.message}`);
       const errors = problems.filter((p) => p.severity === 'error').length + channelErrors.length;
       const warnings = problems.length - problems.filter((p) => p.severity === 'error').length;
-      io.out(errors === 0 ? `${o.config}: ok${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''} · ${config?.servers.length ?? 0} servers, ${config?.channels.length ?? 0} channels` : `${o.config}: ${errors} error${errors > 1 ? 's' : ''}`);
+      io.out(
+        errors === 0
+          ? `${o.config}: ok${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''} · ${config?.servers.length ?? 0} servers, ${config?.channels.length ?? 0} channels`
+          : `${o.config}: ${errors} error${errors > 1 ? 's' : ''}`,
+      );
       setExit(errors === 0 ? 0 : 1);
     });
 }

@@ -19,7 +19,9 @@ export function readConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 /** The store a running `serve` writes, for reading commands; a clear error when there is none yet. */
 export async function readStore(config: Config): Promise<Store> {
   if ('sqlite' in config.storage && !existsSync(config.storage.sqlite))
-    throw new UsageError(`no data yet at ${config.storage.sqlite}: start monitoring with \`mcpwatch serve --config ${config.file ?? DEFAULT_CONFIG}\``);
+    throw new UsageError(
+      `no data yet at ${config.storage.sqlite}: start monitoring with \`mcpwatch serve --config ${config.file ?? DEFAULT_CONFIG}\``,
+    );
   try {
     return await openStore(config.storage);
   } catch (err) {

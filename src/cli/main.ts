@@ -31,13 +31,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .showSuggestionAfterError();
   const asked = argv[2];
   const names = asked && asked in COMMANDS ? [asked] : Object.keys(COMMANDS);
-  for (const name of names) program.addCommand((await COMMANDS[name]!())(io, setExit).exitOverride().configureOutput(output));
+  for (const name of names)
+    program.addCommand((await COMMANDS[name]!())(io, setExit).exitOverride().configureOutput(output));
   try {
     await program.parseAsync(argv);
     return exit;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+      return err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+        ? 0
+        : 2;
     }
     if (err instanceof UsageError) {
       io.err(`mcpwatch: ${err.message}`);

@@ -13,7 +13,9 @@ export function notifyTestCommand(io: Io, setExit: (code: number) => void): Comm
     .action(async (channel: string, o: { config: string; json?: boolean }) => {
       const config = readConfig(o.config);
       if (!config.channels.some((c) => c.name === channel))
-        throw new UsageError(`no channel named "${channel}" (configured: ${config.channels.map((c) => c.name).join(', ') || 'none'})`);
+        throw new UsageError(
+          `no channel named "${channel}" (configured: ${config.channels.map((c) => c.name).join(', ') || 'none'})`,
+        );
       const r = await notifyTest(config, channel);
       if (o.json) io.out(JSON.stringify(r, null, 2));
       else

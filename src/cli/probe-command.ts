@@ -24,13 +24,25 @@ export function probeCommand(io: Io, setExit: (code: number) => void): Command {
     .description('probe one MCP endpoint layer by layer: transport, http, initialize, tools/list')
     .argument('<url>', 'the MCP endpoint, e.g. https://mcp.example.com/mcp')
     .option('--json', 'print the ProbeResult as JSON (the only thing on stdout)')
-    .option('-H, --header <name:value>', 'add a request header (repeatable), e.g. "Authorization: Bearer …"', header, {})
+    .option(
+      '-H, --header <name:value>',
+      'add a request header (repeatable), e.g. "Authorization: Bearer …"',
+      header,
+      {},
+    )
     .option('--ca <file>', 'PEM file of extra trusted CA certificates')
     .option('--timeout <duration>', 'total deadline: 10s, 500ms, 2m', '10s')
     .option('--min-tools <n>', 'fail tools_list when fewer tools are listed', positiveInt)
     .option('--follow-redirects', 'follow up to 5 redirects (by default a redirect is a failure)')
-    .addOption(new Option('--era <era>', 'pin the protocol era instead of detecting it').choices(['auto', 'stateless', 'streamable-http', 'sse']).default('auto'))
-    .option('--block-private', 'refuse private, loopback and link-local addresses (as the public monitor does)')
+    .addOption(
+      new Option('--era <era>', 'pin the protocol era instead of detecting it')
+        .choices(['auto', 'stateless', 'streamable-http', 'sse'])
+        .default('auto'),
+    )
+    .option(
+      '--block-private',
+      'refuse private, loopback and link-local addresses (as the public monitor does)',
+    )
     .addHelpText(
       'after',
       `
@@ -41,37 +53,55 @@ Examples:
   mcpwatch probe https://mcp.example.com/mcp -H "Authorization: Bearer $TOKEN" --timeout 5s
   mcpwatch probe https://mcp.example.com/mcp --json | jq .failure`,
     )
-    .action(async (url: string, o: { json?: boolean; header: Record<string, string>; ca?: string; timeout: string; minTools?: number; followRedirects?: boolean; era: EraPin; blockPrivate?: boolean }) => {
-      let timeoutMs: number;
-      try {
-        timeoutMs = parseDuration(o.timeout);
-      } catch (err) {
-        throw new UsageError(`--timeout: ${(err as Error).message}`);
-      }
-      if (timeoutMs <= 0) throw new UsageError('--timeout must be more than 0');
-      let ca: string | undefined;
-      if (o.ca) {
+    .action(
+      async (
+        url: string,
+        o: {
+          json?: boolean;
+          header: Record<string, string>;
+          ca?: string;
+          timeout: string;
+          minTools?: number;
+          followRedirects?: boolean;
+          era: EraPin;
+          blockPrivate?: boolean;
+        },
+      ) => {
+        let timeoutMs: number;
         try {
-          ca = readFileSync(o.ca, 'utf8');
+          timeoutMs = parseDuration(o.timeout);
         } catch (err) {
-          throw new UsageError(`--ca: cannot read ${o.ca} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+          throw new UsageError(`--timeout: ${(err as Error).message}`);
         }
-      }
-      try {
-        const result = await probe(url, {
-          headers: o.header,
-          ca,
-          timeoutMs,
-          minTools: o.minTools,
-          followRedirects: Boolean(o.followRedirects),
-          era: o.era,
-          blockPrivateAddresses: Boolean(o.blockPrivate),
-        });
-        io.out(o.json ? JSON.stringify(result, null, 2) : renderReport(result, io.tty ? colors : undefined));
-        setExit(result.ok ? 0 : 1);
-      } catch (err) {
-        if (err instanceof ProbeUsageError) throw new UsageError(err.message);
-        throw err;
-      }
-    });
+        if (timeoutMs <= 0) throw new UsageError('--timeout must be more than 0');
+        let ca: string | undefined;
+        if (o.ca) {
+          try {
+            ca = readFileSync(o.ca, 'utf8');
+          } catch (err) {
+            throw new UsageError(
+              `--ca: cannot read ${o.ca} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+            );
+          }
+        }
+        try {
+          const result = await probe(url, {
+            headers: o.header,
+            ca,
+            timeoutMs,
+            minTools: o.minTools,
+            followRedirects: Boolean(o.followRedirects),
+            era: o.era,
+            blockPrivateAddresses: Boolean(o.blockPrivate),
+          });
+          io.out(
+            o.json ? JSON.stringify(result, null, 2) : renderReport(result, io.tty ? colors : undefined),
+          );
+          setExit(result.ok ? 0 : 1);
+        } catch (err) {
+          if (err instanceof ProbeUsageError) throw new UsageError(err.message);
+          throw err;
+        }
+      },
+    );
 }

@@ -15,7 +15,8 @@ export const colors: Style = {
   dim: (s) => `\x1b[2m${s}\x1b[0m`,
 };
 
-const ms = (n: number | null | undefined) => (n == null ? '' : n < 10 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`);
+const ms = (n: number | null | undefined) =>
+  n == null ? '' : n < 10 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`;
 
 function detail(r: ProbeResult, layer: LayerName): string {
   const l = r.layers;
@@ -26,13 +27,16 @@ function detail(r: ProbeResult, layer: LayerName): string {
       return `${l.transport.address ?? ''} (${parts.join(', ')})`;
     }
     case 'http':
-      return l.http.statusCode != null ? `HTTP ${l.http.statusCode}, first byte after ${ms(l.http.ttfbMs)}` : '';
+      return l.http.statusCode != null
+        ? `HTTP ${l.http.statusCode}, first byte after ${ms(l.http.ttfbMs)}`
+        : '';
     case 'initialize':
       return r.server
         ? `${r.server.name} ${r.server.version} · protocol ${r.protocolVersion} over ${r.transport}`
         : '';
     case 'tools_list':
-      if (r.tools) return `${r.tools.count} tools${r.tools.pages && r.tools.pages > 1 ? ` on ${r.tools.pages} pages` : ''} · ${r.tools.fingerprint.slice(0, 19)}…`;
+      if (r.tools)
+        return `${r.tools.count} tools${r.tools.pages && r.tools.pages > 1 ? ` on ${r.tools.pages} pages` : ''} · ${r.tools.fingerprint.slice(0, 19)}…`;
       return l.tools_list.status === 'skipped' && !r.failure ? 'the server declares no tools capability' : '';
   }
 }
@@ -43,23 +47,43 @@ export function renderReport(r: ProbeResult, style: Style = plain): string {
     const l = r.layers[layer];
     const mark = l.status === 'ok' ? style.ok('✓') : l.status === 'failed' ? style.bad('✗') : style.dim('-');
     const text = l.status === 'failed' && r.failure ? r.failure.message : detail(r, layer);
-    out.push(`  ${mark} ${layer.padEnd(10)} ${ms(l.durationMs).padStart(8)}  ${l.status === 'skipped' && !text ? style.dim('skipped') : text}`);
+    out.push(
+      `  ${mark} ${layer.padEnd(10)} ${ms(l.durationMs).padStart(8)}  ${l.status === 'skipped' && !text ? style.dim('skipped') : text}`,
+    );
   }
   if (r.failure) {
-    out.push('', `  ${style.bad(`${r.failure.layer}/${r.failure.code}`)}${r.failure.httpStatus ? ` (HTTP ${r.failure.httpStatus})` : ''}${r.failure.rpcCode != null ? ` (JSON-RPC ${r.failure.rpcCode})` : ''}`);
+    out.push(
+      '',
+      `  ${style.bad(`${r.failure.layer}/${r.failure.code}`)}${r.failure.httpStatus ? ` (HTTP ${r.failure.httpStatus})` : ''}${r.failure.rpcCode != null ? ` (JSON-RPC ${r.failure.rpcCode})` : ''}`,
+    );
     out.push(`  ${LIKELY_FIX[r.failure.code]}`);
     if (r.auth?.required)
-      out.push(`  auth: ${r.auth.scheme ?? 'unknown scheme'}${r.auth.resourceMetadata ? `, resource metadata at ${r.auth.resourceMetadata}` : ''}`);
+      out.push(
+        `  auth: ${r.auth.scheme ?? 'unknown scheme'}${r.auth.resourceMetadata ? `, resource metadata at ${r.auth.resourceMetadata}` : ''}`,
+      );
   }
   if (r.tls) {
     const days = Math.floor(r.tls.daysRemaining);
-    const when = days < 0 ? style.bad(`expired ${-days} days ago`) : days < 14 ? style.bad(`expires in ${days} days`) : `valid for ${days} more days`;
-    out.push('', `  TLS ${r.tls.protocol ?? ''} · ${when} (until ${r.tls.validTo.slice(0, 10)}) · ${r.tls.subject ?? ''} issued by ${r.tls.issuer ?? 'unknown'}${r.tls.authorized ? '' : style.bad(` · not verified: ${r.tls.error}`)}`);
+    const when =
+      days < 0
+        ? style.bad(`expired ${-days} days ago`)
+        : days < 14
+          ? style.bad(`expires in ${days} days`)
+          : `valid for ${days} more days`;
+    out.push(
+      '',
+      `  TLS ${r.tls.protocol ?? ''} · ${when} (until ${r.tls.validTo.slice(0, 10)}) · ${r.tls.subject ?? ''} issued by ${r.tls.issuer ?? 'unknown'}${r.tls.authorized ? '' : style.bad(` · not verified: ${r.tls.error}`)}`,
+    );
   }
   if (r.warnings.length) {
     out.push('');
     for (const w of r.warnings) out.push(`  ! ${w.code}: ${w.message}`);
   }
-  out.push('', r.ok ? style.ok(`healthy in ${ms(r.durationMs)}`) : style.bad(`unhealthy (${r.failure?.layer}/${r.failure?.code}) after ${ms(r.durationMs)}`));
+  out.push(
+    '',
+    r.ok
+      ? style.ok(`healthy in ${ms(r.durationMs)}`)
+      : style.bad(`unhealthy (${r.failure?.layer}/${r.failure?.code}) after ${ms(r.durationMs)}`),
+  );
   return out.join('\n');
 }

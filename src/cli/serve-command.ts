@@ -5,7 +5,13 @@ import { Monitor } from '../monitor/monitor.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
 import { openStore } from '../store/open.js';
 import { createLogger } from '../util/logger.js';
-import { createWebMetrics, ensureFirstToken, ensurePostmortemDraft, missingPostmortems, startWeb } from '../web/index.js';
+import {
+  createWebMetrics,
+  ensureFirstToken,
+  ensurePostmortemDraft,
+  missingPostmortems,
+  startWeb,
+} from '../web/index.js';
 import { DEFAULT_CONFIG, readConfig } from './config-option.js';
 import { UsageError, type Io } from './io.js';
 
@@ -13,12 +19,19 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('serve')
     .description('monitor every configured server: probes, incidents, alerts, dashboard and status pages')
     .option('-c, --config <file>', 'the config file', DEFAULT_CONFIG)
-    .option('--demo', 'also start the demo MCP server on loopback; the config refers to it as ${DEMO_MCP_URL}')
+    .option(
+      '--demo',
+      'also start the demo MCP server on loopback; the config refers to it as ${DEMO_MCP_URL}',
+    )
     .option('--port <port>', 'listen on this port instead of server.port')
-    .addHelpText('after', '\nStops cleanly on SIGTERM or SIGINT: in-flight probes finish (or are cut at their deadline) and every result is written.')
+    .addHelpText(
+      'after',
+      '\nStops cleanly on SIGTERM or SIGINT: in-flight probes finish (or are cut at their deadline) and every result is written.',
+    )
     .action(async (o: { config: string; demo?: boolean; port?: string }) => {
       const port = o.port === undefined ? undefined : Number(o.port);
-      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port takes a port number, not "${o.port}"`);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+        throw new UsageError(`--port takes a port number, not "${o.port}"`);
       // Listen for the stop signals first, so that one arriving during start-up still stops cleanly.
       const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -28,20 +41,35 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
       const env = { ...process.env };
       if (o.demo) {
         const onAlert = (body: unknown) => {
-          const a = body as { type?: string; data?: { severity?: string; server?: string; kind?: string; summary?: string } };
-          io.err(`demo receiver: ${a.type ?? 'alert'} ${a.data?.severity ?? ''} ${a.data?.server ?? ''} ${a.data?.summary ?? ''}`.replace(/\s+/g, ' '));
+          const a = body as {
+            type?: string;
+            data?: { severity?: string; server?: string; kind?: string; summary?: string };
+          };
+          io.err(
+            `demo receiver: ${a.type ?? 'alert'} ${a.data?.severity ?? ''} ${a.data?.server ?? ''} ${a.data?.summary ?? ''}`.replace(
+              /\s+/g,
+              ' ',
+            ),
+          );
         };
-        demo = await startDemoServer({ port: Number(process.env.DEMO_MCP_PORT ?? 3101), onAlert }).catch(() => startDemoServer({ onAlert }));
+        demo = await startDemoServer({ port: Number(process.env.DEMO_MCP_PORT ?? 3101), onAlert }).catch(() =>
+          startDemoServer({ onAlert }),
+        );
         env.DEMO_MCP_URL = demo.url;
         env.DEMO_HOOK_URL = demo.url.replace(/\/mcp$/, '/hook');
       }
       try {
         const file = readConfig(o.config, env);
         const log = createLogger({ pretty: io.tty });
-        if (demo) log.info({ url: demo.url }, `demo MCP server listening; break it with: curl -X POST ${demo.url.replace(/\/mcp$/, '/fault')} -d '{"mode":"down"}'`);
+        if (demo)
+          log.info(
+            { url: demo.url },
+            `demo MCP server listening; break it with: curl -X POST ${demo.url.replace(/\/mcp$/, '/fault')} -d '{"mode":"down"}'`,
+          );
         const store = await openStore(file.storage);
         const { config, maintenance, problems } = await withApiChanges(file, store);
-        for (const p of problems) log.warn(`a server changed through the API no longer fits the config and is left out: ${p}`);
+        for (const p of problems)
+          log.warn(`a server changed through the API no longer fits the config and is left out: ${p}`);
         const monitor = new Monitor({ config, store, log, maintenance });
         const view = new MonitorViewAdapter(monitor);
         const metrics = createWebMetrics(view);
@@ -50,14 +78,30 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
           onResolved: async (incident) => void (await ensurePostmortemDraft(store, incident)),
           missingPostmortems: (incidents, now) => missingPostmortems(store, incidents, now),
           onDelivery: (e) => {
-            if (e.type !== 'error') metrics.recordNotification(e.channel, e.type === 'sent' ? 'sent' : e.type === 'retry' ? 'retry' : e.type === 'failed' ? 'failed' : 'dropped');
+            if (e.type !== 'error')
+              metrics.recordNotification(
+                e.channel,
+                e.type === 'sent'
+                  ? 'sent'
+                  : e.type === 'retry'
+                    ? 'retry'
+                    : e.type === 'failed'
+                      ? 'failed'
+                      : 'dropped',
+              );
           },
         });
         await monitor.start();
         const token = await ensureFirstToken(store);
         const web = await startWeb(view, { metrics, port, logger: false });
-        log.info({ url: web.url }, `dashboard at ${web.url}/ · status pages at ${web.url}/status/SLUG · metrics at ${web.url}/metrics`);
-        if (token) io.err(`\nFirst admin API token (shown once, keep it): ${token}\nLog in to the dashboard with it, or send it as "Authorization: Bearer …".\n`);
+        log.info(
+          { url: web.url },
+          `dashboard at ${web.url}/ · status pages at ${web.url}/status/SLUG · metrics at ${web.url}/metrics`,
+        );
+        if (token)
+          io.err(
+            `\nFirst admin API token (shown once, keep it): ${token}\nLog in to the dashboard with it, or send it as "Authorization: Bearer …".\n`,
+          );
 
         const signal = await stopRequested;
         log.info({ signal }, 'stopping: finishing in-flight probes');

@@ -15,7 +15,12 @@ export interface StatusEntry {
   failure: ServerSummary['failure'];
   errorRate: Pick<ServerSummary['errorRate'], '5m' | '15m' | '1h' | '24h' | '30d'> & { '7d': number | null };
   p95Ms: ServerSummary['p95Ms'];
-  slo: { target: number; remainingBudget: number; burnRates: ServerSummary['slo']['burnRates']; projectedExhaustionAt: string | null };
+  slo: {
+    target: number;
+    remainingBudget: number;
+    burnRates: ServerSummary['slo']['burnRates'];
+    projectedExhaustionAt: string | null;
+  };
   openIncident: string | null;
   lastProbeAt: string | null;
 }
@@ -43,7 +48,12 @@ export function statusCommand(io: Io): Command {
             failure: s.failure,
             errorRate: s.errorRate,
             p95Ms: s.p95Ms,
-            slo: { target: s.slo.target, remainingBudget: s.slo.remainingBudget, burnRates: s.slo.burnRates, projectedExhaustionAt: iso(s.slo.projectedExhaustionAt) },
+            slo: {
+              target: s.slo.target,
+              remainingBudget: s.slo.remainingBudget,
+              burnRates: s.slo.burnRates,
+              projectedExhaustionAt: iso(s.slo.projectedExhaustionAt),
+            },
             openIncident: s.openIncidentId,
             lastProbeAt: iso(s.lastProbeAt),
           };

@@ -20,7 +20,11 @@ const TOOLS = [
   {
     name: 'add',
     description: 'Adds two numbers.',
-    inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+    inputSchema: {
+      type: 'object',
+      properties: { a: { type: 'number' }, b: { type: 'number' } },
+      required: ['a', 'b'],
+    },
   },
   {
     name: 'time',
@@ -46,7 +50,12 @@ async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string
   return Buffer.concat(parts).toString('utf8');
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
@@ -70,7 +79,8 @@ export async function startDemoServer(opts: DemoOptions = {}): Promise<DemoServe
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/fault' && req.method === 'POST') {
       const mode = (JSON.parse((await readBody(req)) || '{}') as { mode?: DemoFault }).mode;
-      if (!mode || !FAULTS.includes(mode)) return json(res, 400, { error: `mode must be one of ${FAULTS.join(', ')}` });
+      if (!mode || !FAULTS.includes(mode))
+        return json(res, 400, { error: `mode must be one of ${FAULTS.join(', ')}` });
       fault = mode;
       return json(res, 200, { mode });
     }
@@ -83,10 +93,14 @@ export async function startDemoServer(opts: DemoOptions = {}): Promise<DemoServe
       }
       return res.writeHead(204).end();
     }
-    if (path !== '/mcp' && !(opts.anyPath && path.startsWith('/mcp/'))) return json(res, 404, { error: 'not found' });
+    if (path !== '/mcp' && !(opts.anyPath && path.startsWith('/mcp/')))
+      return json(res, 404, { error: 'not found' });
     if (fault === 'down') return req.socket.destroy();
     if (fault === 'http500') return json(res, 500, { error: 'internal error' });
-    if (fault === 'html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><title>Maintenance</title></html>');
+    if (fault === 'html')
+      return res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><title>Maintenance</title></html>');
     if (fault === 'slow') await new Promise((r) => setTimeout(r, 3_000));
     if (req.method === 'DELETE') {
       sessions.delete(String(req.headers['mcp-session-id']));
@@ -100,22 +114,37 @@ export async function startDemoServer(opts: DemoOptions = {}): Promise<DemoServe
       return json(res, 400, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
     }
     if (msg.id === undefined) return res.writeHead(202).end();
-    const reply = (result: unknown, headers?: Record<string, string>) => json(res, 200, { jsonrpc: '2.0', id: msg.id, result }, headers);
+    const reply = (result: unknown, headers?: Record<string, string>) =>
+      json(res, 200, { jsonrpc: '2.0', id: msg.id, result }, headers);
     if (msg.method === 'initialize') {
       const session = randomUUID();
       sessions.add(session);
-      const version = ['2025-11-25', '2025-06-18', '2025-03-26'].includes(msg.params?.protocolVersion ?? '') ? msg.params!.protocolVersion : '2025-11-25';
+      const version = ['2025-11-25', '2025-06-18', '2025-03-26'].includes(msg.params?.protocolVersion ?? '')
+        ? msg.params!.protocolVersion
+        : '2025-11-25';
       return reply(
-        { protocolVersion: version, capabilities: { tools: {} }, serverInfo: { name: 'mcpwatch-demo', version: '1.0.0' } },
+        {
+          protocolVersion: version,
+          capabilities: { tools: {} },
+          serverInfo: { name: 'mcpwatch-demo', version: '1.0.0' },
+        },
         { 'mcp-session-id': session },
       );
     }
     const session = String(req.headers['mcp-session-id'] ?? '');
     if (!sessions.has(session))
-      return json(res, msg.method === 'initialize' ? 400 : 404, { jsonrpc: '2.0', id: msg.id, error: { code: -32001, message: 'Session not found' } });
+      return json(res, msg.method === 'initialize' ? 400 : 404, {
+        jsonrpc: '2.0',
+        id: msg.id,
+        error: { code: -32001, message: 'Session not found' },
+      });
     if (msg.method === 'tools/list') return reply({ tools: fault === 'empty-tools' ? [] : TOOLS });
     if (msg.method === 'ping') return reply({});
-    return json(res, 200, { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
+    return json(res, 200, {
+      jsonrpc: '2.0',
+      id: msg.id,
+      error: { code: -32601, message: 'Method not found' },
+    });
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -124,7 +153,9 @@ export async function startDemoServer(opts: DemoOptions = {}): Promise<DemoServe
       else res.destroy();
     });
   };
-  const server: Server = opts.tls ? createTlsServer({ ...opts.tls, keepAliveTimeout: 5_000 }, listener) : createServer({ keepAliveTimeout: 5_000 }, listener);
+  const server: Server = opts.tls
+    ? createTlsServer({ ...opts.tls, keepAliveTimeout: 5_000 }, listener)
+    : createServer({ keepAliveTimeout: 5_000 }, listener);
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const addr = server.address() as { port: number };
   return {

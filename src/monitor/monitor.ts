@@ -6,7 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { verifyAckToken } from '../alerts/ack-token.js';
-import { createChannels, notificationTimeline, planAcknowledgement, planDigest, planDue, planNotifications } from '../alerts/index.js';
+import {
+  createChannels,
+  notificationTimeline,
+  planAcknowledgement,
+  planDigest,
+  planDue,
+  planNotifications,
+} from '../alerts/index.js';
 import { DeliveryWorker, type DeliveryEvent } from '../alerts/worker.js';
 import type { Config, ServerConfig } from '../config/types.js';
 import {
@@ -24,7 +31,14 @@ import {
   type EngineState,
   type IncidentChange,
 } from '../engine/index.js';
-import type { EngineEvent, Incident, IncidentStatus, MaintenanceWindow, ObserveContext, Warning } from '../engine/types.js';
+import type {
+  EngineEvent,
+  Incident,
+  IncidentStatus,
+  MaintenanceWindow,
+  ObserveContext,
+  Warning,
+} from '../engine/types.js';
 import { probeDetailed, type FullProbeOptions } from '../probe/index.js';
 import type { EraPin, ProbeOutcome, ProbeResult } from '../probe/types.js';
 import { realClock, Scheduler, type Clock, type ProbeSlot, type TimerHandle } from '../scheduler/index.js';
@@ -110,7 +124,11 @@ export class Monitor {
       },
     });
     this.scheduler = new Scheduler<Scheduled>(
-      { ...this.clock, runProbe: (s, slot) => this.runProbe(s, slot), onError: (err, s) => this.log.error({ err, server: s.name }, 'probe callback failed') },
+      {
+        ...this.clock,
+        runProbe: (s, slot) => this.runProbe(s, slot),
+        onError: (err, s) => this.log.error({ err, server: s.name }, 'probe callback failed'),
+      },
       { concurrency: this.config.scheduler.concurrency },
     );
   }
@@ -146,8 +164,26 @@ export class Monitor {
     const restored = await restoreStates(this.store, this.config.servers, this.maintenance(), this.log);
     for (const cfg of this.config.servers) {
       const r = restored.get(cfg.name);
-      this.tracked.set(cfg.name, { cfg, state: r?.state ?? createState(cfg.rules), lastResult: r?.lastResult ?? null, lastResultAt: r?.lastResultAt ?? null, surface: r?.surface ?? null, savedAt: r?.savedAt ?? 0 });
-      if (r?.events.length) await this.queue.run(cfg.name, () => this.commit(this.tracked.get(cfg.name)!, r.state, r.events, openIncident(r.state), this.now(), [], true));
+      this.tracked.set(cfg.name, {
+        cfg,
+        state: r?.state ?? createState(cfg.rules),
+        lastResult: r?.lastResult ?? null,
+        lastResultAt: r?.lastResultAt ?? null,
+        surface: r?.surface ?? null,
+        savedAt: r?.savedAt ?? 0,
+      });
+      if (r?.events.length)
+        await this.queue.run(cfg.name, () =>
+          this.commit(
+            this.tracked.get(cfg.name)!,
+            r.state,
+            r.events,
+            openIncident(r.state),
+            this.now(),
+            [],
+            true,
+          ),
+        );
     }
     for (const t of this.tracked.values()) this.scheduler.add(scheduled(t.cfg));
     this.scheduler.start();
@@ -166,7 +202,13 @@ export class Monitor {
     await this.queue.idle();
     await this.writer.flush();
     const now = this.now();
-    await this.store.writeJudgement({ engineState: [...this.tracked.values()].map((t) => ({ server: t.cfg.name, state: serializeState(t.state), at: now })) });
+    await this.store.writeJudgement({
+      engineState: [...this.tracked.values()].map((t) => ({
+        server: t.cfg.name,
+        state: serializeState(t.state),
+        at: now,
+      })),
+    });
     await this.worker.stop();
     this.log.info('monitoring stopped; every result written');
   }
@@ -236,7 +278,13 @@ export class Monitor {
 
       let tools: ObserveContext['tools'];
       if (result.tools && outcome.toolDefinitions && result.tools.fingerprint !== t.surface?.fingerprint) {
-        const { surface, changed } = await this.store.saveToolSurface(name, result.tools.fingerprint, result.server?.version ?? null, outcome.toolDefinitions, at);
+        const { surface, changed } = await this.store.saveToolSurface(
+          name,
+          result.tools.fingerprint,
+          result.server?.version ?? null,
+          outcome.toolDefinitions,
+          at,
+        );
         const current = { serverVersion: surface.serverVersion, tools: surface.tools };
         if (changed) tools = { previous: t.surface?.snapshot ?? null, current };
         t.surface = { fingerprint: surface.fingerprint, snapshot: current };
@@ -253,7 +301,15 @@ export class Monitor {
    * they caused), warnings, new outbox messages and, when something changed or it is due, the engine
    * state — in one transaction, before the delivery worker is kicked.
    */
-  private async commit(t: Tracked, state: EngineState, events: EngineEvent[], incident: Incident | null, now: number, extra: OutboxMessage[] = [], forceSave = false): Promise<void> {
+  private async commit(
+    t: Tracked,
+    state: EngineState,
+    events: EngineEvent[],
+    incident: Incident | null,
+    now: number,
+    extra: OutboxMessage[] = [],
+    forceSave = false,
+  ): Promise<void> {
     let outbox = [...planNotifications(events, this.config, now, { ackSecret: this.ackSecret }), ...extra];
     if (outbox.length > 0) {
       const existing = await this.store.existingOutboxKeys(outbox.map((m) => m.key));
@@ -268,7 +324,9 @@ export class Monitor {
     }
     const open = openIncident(state);
     if (open && incidents.has(open.id)) state = withIncident(state, incidents.get(open.id)!);
-    const warnings: Warning[] = events.flatMap((e) => (e.type === 'warning_raised' || e.type === 'warning_cleared' ? [e.warning] : []));
+    const warnings: Warning[] = events.flatMap((e) =>
+      e.type === 'warning_raised' || e.type === 'warning_cleared' ? [e.warning] : [],
+    );
     t.state = state;
     const save = forceSave || events.length > 0 || incidents.size > 0 || now - t.savedAt >= this.saveEveryMs;
     if (!save && warnings.length === 0 && outbox.length === 0) return;
@@ -279,11 +337,26 @@ export class Monitor {
       engineState: save ? [{ server: t.cfg.name, state: serializeState(state), at: now }] : [],
     });
     if (save) t.savedAt = now;
-    for (const e of events) this.log.info({ server: t.cfg.name, event: e.type, ...('incident' in e ? { incident: e.incident.id, severity: e.incident.severity, status: e.incident.status } : { rule: e.warning.rule }) }, describe(e));
+    for (const e of events)
+      this.log.info(
+        {
+          server: t.cfg.name,
+          event: e.type,
+          ...('incident' in e
+            ? { incident: e.incident.id, severity: e.incident.severity, status: e.incident.status }
+            : { rule: e.warning.rule }),
+        },
+        describe(e),
+      );
     if (events.length > 0) this.hooks.onEvents?.(t.cfg.name, events);
     for (const i of incidents.values()) {
-      if (i.resolvedAt !== null && events.some((e) => e.type === 'incident_resolved' && e.incident.id === i.id))
-        await this.hooks.onResolved?.(i).catch((err: unknown) => this.log.error({ err, incident: i.id }, 'drafting the postmortem failed'));
+      if (
+        i.resolvedAt !== null &&
+        events.some((e) => e.type === 'incident_resolved' && e.incident.id === i.id)
+      )
+        await this.hooks
+          .onResolved?.(i)
+          .catch((err: unknown) => this.log.error({ err, incident: i.id }, 'drafting the postmortem failed'));
     }
     if (outbox.length > 0) this.worker.kick();
   }
@@ -307,15 +380,23 @@ export class Monitor {
       [...this.tracked.values()].map((t) =>
         this.queue.run(t.cfg.name, async () => {
           const r = tick(t.state, now, { maintenance });
-          const due = planDue(openIncident(r.state) ? [openIncident(r.state)!] : [], this.config, now, { ackSecret: this.ackSecret });
-          if (r.events.length > 0 || due.length > 0) await this.commit(t, r.state, r.events, openIncident(r.state) ?? r.incident, now, due);
+          const due = planDue(openIncident(r.state) ? [openIncident(r.state)!] : [], this.config, now, {
+            ackSecret: this.ackSecret,
+          });
+          if (r.events.length > 0 || due.length > 0)
+            await this.commit(t, r.state, r.events, openIncident(r.state) ?? r.incident, now, due);
           else t.state = r.state;
         }),
       ),
     );
     await this.syncChannelWarnings(now);
-    const [warnings, incidents] = await Promise.all([this.store.listWarnings({ limit: 10_000 }), this.store.listIncidents({ limit: 1_000 })]);
-    const reminders = this.hooks.missingPostmortems ? await this.hooks.missingPostmortems(incidents, now) : [];
+    const [warnings, incidents] = await Promise.all([
+      this.store.listWarnings({ limit: 10_000 }),
+      this.store.listIncidents({ limit: 1_000 }),
+    ]);
+    const reminders = this.hooks.missingPostmortems
+      ? await this.hooks.missingPostmortems(incidents, now)
+      : [];
     const digest = planDigest({ warnings, incidents: reminders }, this.config, now);
     if (digest.length > 0) {
       const existing = await this.store.existingOutboxKeys(digest.map((m) => m.key));
@@ -327,7 +408,10 @@ export class Monitor {
     }
     if (now - this.lastPruneAt >= 3_600_000) {
       this.lastPruneAt = now;
-      const pruned = await this.store.prune(now - this.config.retention.rawMs, now - this.config.retention.rollupsMs);
+      const pruned = await this.store.prune(
+        now - this.config.retention.rawMs,
+        now - this.config.retention.rollupsMs,
+      );
       if (pruned.raw || pruned.rollups) this.log.info(pruned, 'retention: pruned old rows');
     }
   }
@@ -338,12 +422,22 @@ export class Monitor {
    */
   private async syncChannelWarnings(now: number): Promise<void> {
     const failing = new Map(this.worker.warnings().map((w) => [`channel:${w.channel}`, w]));
-    const stored = (await this.store.listWarnings({ active: true, limit: 10_000 })).filter((w) => w.rule === 'channel_failing');
+    const stored = (await this.store.listWarnings({ active: true, limit: 10_000 })).filter(
+      (w) => w.rule === 'channel_failing',
+    );
     const changes: Warning[] = [];
     for (const w of stored) if (!failing.has(w.server)) changes.push({ ...w, clearedAt: now });
     for (const [key, w] of failing) {
       if (stored.some((x) => x.server === key)) continue;
-      changes.push({ id: `${key}-${w.since}`, server: key, rule: 'channel_failing', message: w.message, openedAt: w.since, clearedAt: null, details: { disabled: w.disabled } });
+      changes.push({
+        id: `${key}-${w.since}`,
+        server: key,
+        rule: 'channel_failing',
+        message: w.message,
+        openedAt: w.since,
+        clearedAt: null,
+        details: { disabled: w.disabled },
+      });
       this.log.warn({ channel: w.channel, disabled: w.disabled }, w.message);
     }
     if (changes.length > 0) await this.store.writeJudgement({ warnings: changes });
@@ -360,7 +454,14 @@ export class Monitor {
         t.state = deserializeState(serializeState(t.state), cfg.rules);
         this.scheduler.update(scheduled(cfg));
       } else {
-        this.tracked.set(cfg.name, { cfg, state: createState(cfg.rules), lastResult: null, lastResultAt: null, surface: null, savedAt: 0 });
+        this.tracked.set(cfg.name, {
+          cfg,
+          state: createState(cfg.rules),
+          lastResult: null,
+          lastResultAt: null,
+          surface: null,
+          savedAt: 0,
+        });
         this.scheduler.add(scheduled(cfg));
       }
       this.config = { ...this.config, servers: this.servers() };
@@ -393,7 +494,9 @@ export class Monitor {
   }
 
   resolve(id: string, by: string, message?: string): Promise<Incident | null> {
-    return this.act(id, (i, now) => (message ? updateIncident(i, 'resolved', message, now) : resolveManually(i, by, now)));
+    return this.act(id, (i, now) =>
+      message ? updateIncident(i, 'resolved', message, now) : resolveManually(i, by, now),
+    );
   }
 
   postUpdate(id: string, status: IncidentStatus, message: string): Promise<Incident | null> {
@@ -405,7 +508,10 @@ export class Monitor {
    * incident (so the next judgement builds on it), to the stored one otherwise; notifies like the
    * engine would (an acknowledgement tells everyone who was paged).
    */
-  private async act(id: string, change: (i: Incident, now: number) => IncidentChange): Promise<Incident | null> {
+  private async act(
+    id: string,
+    change: (i: Incident, now: number) => IncidentChange,
+  ): Promise<Incident | null> {
     const stored = await this.store.getIncident(id);
     if (!stored) return null;
     return this.queue.run(stored.server, async () => {
@@ -416,7 +522,9 @@ export class Monitor {
       const c = change(live, now);
       if (c.incident === live) return live;
       const acked = live.acknowledgedAt === null && c.incident.acknowledgedAt !== null;
-      const extra = acked ? planAcknowledgement(c.incident, this.config, now, { ackSecret: this.ackSecret }) : [];
+      const extra = acked
+        ? planAcknowledgement(c.incident, this.config, now, { ackSecret: this.ackSecret })
+        : [];
       if (t && open?.id === id) {
         await this.commit(t, withIncident(t.state, c.incident), c.events, c.incident, now, extra, true);
         return (await this.store.getIncident(id)) ?? c.incident;

@@ -7,7 +7,11 @@ import type { Logger } from '../util/logger.js';
 
 export const ACK_REQUEST_PREFIX = 'request:ack:';
 
-export async function applyAckRequests(store: Store, log: Logger, acknowledge: (id: string, by: string) => Promise<unknown>): Promise<void> {
+export async function applyAckRequests(
+  store: Store,
+  log: Logger,
+  acknowledge: (id: string, by: string) => Promise<unknown>,
+): Promise<void> {
   for (const { key, value } of await store.listMeta(ACK_REQUEST_PREFIX)) {
     const id = key.slice(ACK_REQUEST_PREFIX.length);
     let by = 'cli';

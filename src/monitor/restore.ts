@@ -6,7 +6,14 @@
  * already planned goes out twice.
  */
 import type { ServerConfig } from '../config/types.js';
-import { createState, deserializeState, observe, openIncident, withIncident, type EngineState } from '../engine/index.js';
+import {
+  createState,
+  deserializeState,
+  observe,
+  openIncident,
+  withIncident,
+  type EngineState,
+} from '../engine/index.js';
 import type { EngineEvent, MaintenanceWindow, ToolSnapshot } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Store } from '../store/store.js';
@@ -24,7 +31,12 @@ export interface Restored {
 /** Results judged again per server after a restart, at most. */
 const MAX_REPLAY = 5_000;
 
-export async function restoreStates(store: Store, servers: readonly ServerConfig[], maintenance: readonly MaintenanceWindow[], log: Logger): Promise<Map<string, Restored>> {
+export async function restoreStates(
+  store: Store,
+  servers: readonly ServerConfig[],
+  maintenance: readonly MaintenanceWindow[],
+  log: Logger,
+): Promise<Map<string, Restored>> {
   const snapshots = new Map((await store.loadEngineStates()).map((s) => [s.server, s]));
   const out = new Map<string, Restored>();
   for (const cfg of servers) {
@@ -34,7 +46,10 @@ export async function restoreStates(store: Store, servers: readonly ServerConfig
       try {
         state = deserializeState(snap.state, cfg.rules);
       } catch (err) {
-        log.error({ err, server: cfg.name }, 'the saved engine state cannot be read; starting this server afresh');
+        log.error(
+          { err, server: cfg.name },
+          'the saved engine state cannot be read; starting this server afresh',
+        );
       }
     }
     const open = openIncident(state);
@@ -43,7 +58,9 @@ export async function restoreStates(store: Store, servers: readonly ServerConfig
       if (stored && stored.timeline.length > open.timeline.length) state = withIncident(state, stored);
     }
     const events: EngineEvent[] = [];
-    const replay = snap ? (await store.listResults({ server: cfg.name, since: snap.at + 1, limit: MAX_REPLAY })).reverse() : [];
+    const replay = snap
+      ? (await store.listResults({ server: cfg.name, since: snap.at + 1, limit: MAX_REPLAY })).reverse()
+      : [];
     for (const row of replay) {
       const r = observe(state, { at: row.at, results: [row.result] }, { now: row.at, maintenance });
       state = r.state;
@@ -57,10 +74,19 @@ export async function restoreStates(store: Store, servers: readonly ServerConfig
       events,
       lastResult: last?.result ?? null,
       lastResultAt: last?.at ?? null,
-      surface: surface ? { fingerprint: surface.fingerprint, snapshot: { serverVersion: surface.serverVersion, tools: surface.tools } } : null,
+      surface: surface
+        ? {
+            fingerprint: surface.fingerprint,
+            snapshot: { serverVersion: surface.serverVersion, tools: surface.tools },
+          }
+        : null,
       savedAt: snap?.at ?? 0,
     });
-    if (replay.length > 0) log.info({ server: cfg.name, results: replay.length }, 'judged the results written after the last saved state');
+    if (replay.length > 0)
+      log.info(
+        { server: cfg.name, results: replay.length },
+        'judged the results written after the last saved state',
+      );
   }
   return out;
 }

@@ -31,7 +31,10 @@ export class ResultWriter {
     if (rows.length > 0) {
       this.flushing = this.flushing.then(() =>
         this.store.writeResults(rows).catch((err: unknown) => {
-          this.log.error({ err, rows: rows.length }, 'writing probe results failed; retrying with the next batch');
+          this.log.error(
+            { err, rows: rows.length },
+            'writing probe results failed; retrying with the next batch',
+          );
           this.batch.unshift(...rows);
         }),
       );

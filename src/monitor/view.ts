@@ -7,7 +7,12 @@ import { parseServerEntry, type Config, type ServerConfig } from '../config/inde
 import type { RawServer } from '../config/raw.js';
 import { summarize } from '../engine/index.js';
 import { LAYERS, type LayerName } from '../probe/types.js';
-import type { IncidentStatus, MaintenanceWindow, ServerSummary as EngineSummary, WindowName } from '../engine/types.js';
+import type {
+  IncidentStatus,
+  MaintenanceWindow,
+  ServerSummary as EngineSummary,
+  WindowName,
+} from '../engine/types.js';
 import { WINDOWS } from '../engine/types.js';
 import type { Store } from '../store/store.js';
 import type { ChannelHealth, MonitorView, ServerChange, ServerSummary } from '../web/monitor-view.js';
@@ -20,7 +25,13 @@ const API_MAINTENANCE_PREFIX = 'api:maintenance:';
 
 export function toViewSummary(e: EngineSummary, t: Tracked, now: number): ServerSummary {
   const byWindow = Object.fromEntries(
-    WINDOWS.map((w) => [w, Object.fromEntries(LAYERS.map((l) => [l, e.errorRateByLayer[l][w]])) as Record<LayerName, number | null>]),
+    WINDOWS.map((w) => [
+      w,
+      Object.fromEntries(LAYERS.map((l) => [l, e.errorRateByLayer[l][w]])) as Record<
+        LayerName,
+        number | null
+      >,
+    ]),
   ) as Record<WindowName, Record<LayerName, number | null>>;
   const allowed = 1 - e.slo.target / 100;
   const open = t.state.incident;
@@ -46,10 +57,19 @@ export function toViewSummary(e: EngineSummary, t: Tracked, now: number): Server
     },
     openIncidentId: e.openIncidentId,
     activeWarnings: e.activeWarnings.length,
-    tlsDaysRemaining: r?.tls && t.lastResultAt !== null ? Math.round((r.tls.daysRemaining - (now - t.lastResultAt) / DAY_MS) * 100) / 100 : null,
+    tlsDaysRemaining:
+      r?.tls && t.lastResultAt !== null
+        ? Math.round((r.tls.daysRemaining - (now - t.lastResultAt) / DAY_MS) * 100) / 100
+        : null,
     lastProbe:
       r && t.lastResultAt !== null
-        ? { at: t.lastResultAt, region: r.region ?? 'local', ok: e.failure === null, durationMs: r.durationMs, failure: r.failure }
+        ? {
+            at: t.lastResultAt,
+            region: r.region ?? 'local',
+            ok: e.failure === null,
+            durationMs: r.durationMs,
+            failure: r.failure,
+          }
         : null,
   };
 }
@@ -105,7 +125,8 @@ export class MonitorViewAdapter implements MonitorView {
 
   async addServer(raw: RawServer): Promise<ServerChange> {
     const name = (raw as { name?: unknown }).name;
-    if (typeof name === 'string' && this.monitor.get(name)) return { ok: false, reason: 'conflict', message: `a server named "${name}" exists already` };
+    if (typeof name === 'string' && this.monitor.get(name))
+      return { ok: false, reason: 'conflict', message: `a server named "${name}" exists already` };
     return this.apply(raw);
   }
 
@@ -128,7 +149,13 @@ export class MonitorViewAdapter implements MonitorView {
   private async apply(raw: RawServer, replacing?: string): Promise<ServerChange> {
     const { server, problems } = parseServerEntry(raw, this.config(), replacing ? { replacing } : {});
     if (!server)
-      return { ok: false, reason: 'invalid', problems: problems.filter((p) => p.severity === 'error').map((p) => ({ path: p.path.replace(/^servers\[0\]\.?/, ''), message: p.message })) };
+      return {
+        ok: false,
+        reason: 'invalid',
+        problems: problems
+          .filter((p) => p.severity === 'error')
+          .map((p) => ({ path: p.path.replace(/^servers\[0\]\.?/, ''), message: p.message })),
+      };
     await this.monitor.upsertServer(server);
     await this.store.setMeta(API_SERVER_PREFIX + server.name, JSON.stringify(server.entry ?? raw));
     return { ok: true, server };
@@ -172,7 +199,10 @@ export class MonitorViewAdapter implements MonitorView {
  * The config as the API left it: servers added, changed or removed through the API (meta entries)
  * applied over the file's, and the maintenance windows added through the API.
  */
-export async function withApiChanges(config: Config, store: Store): Promise<{ config: Config; maintenance: MaintenanceWindow[]; problems: string[] }> {
+export async function withApiChanges(
+  config: Config,
+  store: Store,
+): Promise<{ config: Config; maintenance: MaintenanceWindow[]; problems: string[] }> {
   const servers = new Map(config.servers.map((s) => [s.name, s]));
   const problems: string[] = [];
   for (const { key, value } of await store.listMeta(API_SERVER_PREFIX)) {
@@ -182,10 +212,16 @@ export async function withApiChanges(config: Config, store: Store): Promise<{ co
       servers.delete(name);
       continue;
     }
-    const { server, problems: p } = parseServerEntry(raw, { ...config, servers: [...servers.values()] }, servers.has(name) ? { replacing: name } : {});
+    const { server, problems: p } = parseServerEntry(
+      raw,
+      { ...config, servers: [...servers.values()] },
+      servers.has(name) ? { replacing: name } : {},
+    );
     if (server) servers.set(name, server);
     else problems.push(`${name}: ${p.map((x) => x.message).join('; ')}`);
   }
-  const maintenance = (await store.listMeta(API_MAINTENANCE_PREFIX)).map((m) => JSON.parse(m.value) as MaintenanceWindow);
+  const maintenance = (await store.listMeta(API_MAINTENANCE_PREFIX)).map(
+    (m) => JSON.parse(m.value) as MaintenanceWindow,
+  );
   return { config: { ...config, servers: [...servers.values()] }, maintenance, problems };
 }

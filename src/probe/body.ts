@@ -38,13 +38,19 @@ export async function* decodedChunks(
     for await (const chunk of source as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > maxBytes)
-        throw fault(layer, 'body_too_large', `the response body passed the ${Math.round(maxBytes / 1024)} KiB cap${z ? ' after decompression' : ''}`);
+        throw fault(
+          layer,
+          'body_too_large',
+          `the response body passed the ${Math.round(maxBytes / 1024)} KiB cap${z ? ' after decompression' : ''}`,
+        );
       yield chunk;
     }
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (z && code && code.startsWith('Z_')) throw fault(layer, 'malformed_http', `the ${encoding} response body is corrupt (${code})`);
-    if (z && code === 'ERR__ERROR_FORMAT_PADDING_1') throw fault(layer, 'malformed_http', `the ${encoding} response body is corrupt`);
+    if (z && code && code.startsWith('Z_'))
+      throw fault(layer, 'malformed_http', `the ${encoding} response body is corrupt (${code})`);
+    if (z && code === 'ERR__ERROR_FORMAT_PADDING_1')
+      throw fault(layer, 'malformed_http', `the ${encoding} response body is corrupt`);
     throw err;
   } finally {
     z?.destroy();
@@ -53,7 +59,12 @@ export async function* decodedChunks(
 }
 
 /** The whole body as text (UTF-8, invalid bytes replaced), bounded. */
-export async function readText(body: Readable, encoding: string, maxBytes: number, layer: LayerName): Promise<string> {
+export async function readText(
+  body: Readable,
+  encoding: string,
+  maxBytes: number,
+  layer: LayerName,
+): Promise<string> {
   const parts: Buffer[] = [];
   for await (const chunk of decodedChunks(body, encoding, maxBytes, layer)) parts.push(chunk);
   return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(parts));

@@ -5,7 +5,13 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
+import {
+  connect as tlsConnect,
+  createSecureContext,
+  rootCertificates,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import type { buildConnector } from 'undici';
 import { isBlockedAddress } from './address-guard.js';
 import { isTimeout, raceAbort } from './deadline.js';
@@ -42,7 +48,10 @@ const ms = (from: number) => Math.round((performance.now() - from) * 100) / 100;
 /** Builds the undici connector for one probe; `first` holds the facts of the first connection made. */
 export function createConnector(opts: ConnectorOptions) {
   /** `phase` is the connect step under way, so a deadline that fires mid-connect is classified right. */
-  const state: { first: ConnectionFacts | null; phase: 'dns' | 'tcp' | 'tls' | null } = { first: null, phase: null };
+  const state: { first: ConnectionFacts | null; phase: 'dns' | 'tcp' | 'tls' | null } = {
+    first: null,
+    phase: null,
+  };
   const secureContext = opts.ca ? contextFor(opts.ca.toString()) : undefined;
 
   async function open(hostname: string, port: number, secure: boolean, servername?: string): Promise<Socket> {
@@ -55,18 +64,27 @@ export function createConnector(opts: ConnectorOptions) {
       try {
         addresses = await raceAbort((opts.lookup ?? defaultLookup)(host), opts.signal);
       } catch (err) {
-        if (isTimeout(err, opts.signal)) throw fault('transport', 'dns_failed', `DNS lookup of ${host} did not answer in time`);
+        if (isTimeout(err, opts.signal))
+          throw fault('transport', 'dns_failed', `DNS lookup of ${host} did not answer in time`);
         const code = (err as { code?: string }).code;
         if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'EAI_NONAME')
           throw fault('transport', 'dns_not_found', `DNS has no address for ${host} (${code})`);
-        throw fault('transport', 'dns_failed', `DNS lookup of ${host} failed (${code ?? (err as Error).message})`);
+        throw fault(
+          'transport',
+          'dns_failed',
+          `DNS lookup of ${host} failed (${code ?? (err as Error).message})`,
+        );
       }
       if (addresses.length === 0) throw fault('transport', 'dns_not_found', `DNS has no address for ${host}`);
     }
     const dnsMs = ms(t);
     const guard = (address: string) => {
       if (opts.blockPrivateAddresses && isBlockedAddress(address))
-        throw fault('transport', 'blocked_address', `${host} resolves to ${address}, a private or reserved address that this monitor may not reach`);
+        throw fault(
+          'transport',
+          'blocked_address',
+          `${host} resolves to ${address}, a private or reserved address that this monitor may not reach`,
+        );
     };
 
     t = performance.now();
@@ -98,12 +116,21 @@ export function createConnector(opts: ConnectorOptions) {
     if (secure) {
       t = performance.now();
       state.phase = 'tls';
-      const tlsSocket = await handshake(socket, servername ?? (isIP(host) ? undefined : host), host, secureContext, opts.signal);
+      const tlsSocket = await handshake(
+        socket,
+        servername ?? (isIP(host) ? undefined : host),
+        host,
+        secureContext,
+        opts.signal,
+      );
       tlsMs = ms(t);
       facts = tlsFacts(tlsSocket, opts.now());
       if (!tlsSocket.authorized) {
         tlsSocket.destroy();
-        const code = String((tlsSocket.authorizationError as unknown as { code?: string })?.code ?? tlsSocket.authorizationError);
+        const code = String(
+          (tlsSocket.authorizationError as unknown as { code?: string })?.code ??
+            tlsSocket.authorizationError,
+        );
         const c = classifyVerifyError(code, facts);
         state.first ??= { dnsMs, connectMs, tlsMs, address, tls: facts, readyAt: performance.now() };
         throw fault('transport', c.code, c.message);
@@ -157,10 +184,17 @@ function tcp(address: string, port: number, signal: AbortSignal): Promise<Socket
 
 function tcpFault(err: unknown, host: string, port: number, signal: AbortSignal): ProbeFault {
   if (err instanceof ProbeFault) return err;
-  if (isTimeout(err, signal)) return fault('transport', 'connect_timeout', `TCP connect to ${host}:${port} did not complete in time`);
+  if (isTimeout(err, signal))
+    return fault('transport', 'connect_timeout', `TCP connect to ${host}:${port} did not complete in time`);
   const code = (err as { code?: string })?.code ?? 'ERROR';
-  if (code === 'ECONNREFUSED') return fault('transport', 'connect_refused', `${host}:${port} refused the TCP connection (nothing listening)`);
-  if (code === 'ECONNRESET' || code === 'EPIPE') return fault('transport', 'connection_reset', `${host}:${port} reset the connection while connecting`);
+  if (code === 'ECONNREFUSED')
+    return fault(
+      'transport',
+      'connect_refused',
+      `${host}:${port} refused the TCP connection (nothing listening)`,
+    );
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return fault('transport', 'connection_reset', `${host}:${port} reset the connection while connecting`);
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
     return fault('transport', 'connect_timeout', `${host}:${port} is unreachable (${code})`);
   return fault('transport', 'connect_refused', `TCP connect to ${host}:${port} failed (${code})`);
@@ -198,8 +232,17 @@ function handshake(
       signal.removeEventListener('abort', onAbort);
       tlsSocket.destroy();
       if (err.code === 'ECONNRESET' || err.code === 'EPIPE')
-        reject(fault('transport', 'connection_reset', `${host} reset the connection during the TLS handshake`));
-      else reject(fault('transport', 'tls_handshake_failed', `TLS handshake with ${host} failed (${err.code ?? err.message})`));
+        reject(
+          fault('transport', 'connection_reset', `${host} reset the connection during the TLS handshake`),
+        );
+      else
+        reject(
+          fault(
+            'transport',
+            'tls_handshake_failed',
+            `TLS handshake with ${host} failed (${err.code ?? err.message})`,
+          ),
+        );
     });
   });
 }

@@ -130,7 +130,12 @@ export async function send(ctx: ProbeContext, o: SendOptions): Promise<Exchange>
   }
 }
 
-export function classifyWireError(ctx: ProbeContext, err: unknown, o: Pick<SendOptions, 'step' | 'what' | 'url'>, signal: AbortSignal): ProbeFault {
+export function classifyWireError(
+  ctx: ProbeContext,
+  err: unknown,
+  o: Pick<SendOptions, 'step' | 'what' | 'url'>,
+  signal: AbortSignal,
+): ProbeFault {
   if (err instanceof ProbeFault) return err;
   const cause = (err as { cause?: unknown }).cause;
   if (cause instanceof ProbeFault) return cause;
@@ -144,7 +149,11 @@ export function classifyWireError(ctx: ProbeContext, err: unknown, o: Pick<SendO
       case 'tls':
         return fault('transport', 'tls_timeout', `TLS handshake with ${host} did not complete in time`);
       default:
-        return fault(o.step.layer, 'timeout', `no complete answer to ${o.what} ${ctx.deadline.expired() ? `within the probe's ${ctx.deadline.totalMs} ms deadline` : `within the ${ctx.stepTimeoutMs} ms step timeout`}`);
+        return fault(
+          o.step.layer,
+          'timeout',
+          `no complete answer to ${o.what} ${ctx.deadline.expired() ? `within the probe's ${ctx.deadline.totalMs} ms deadline` : `within the ${ctx.stepTimeoutMs} ms step timeout`}`,
+        );
     }
   }
   const code = (err as { code?: string }).code ?? '';
@@ -152,27 +161,60 @@ export function classifyWireError(ctx: ProbeContext, err: unknown, o: Pick<SendO
   if (code === 'UND_ERR_HEADERS_OVERFLOW')
     return fault(httpLayerOf(o.step), 'malformed_http', `the response headers to ${o.what} exceed 64 KiB`);
   if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED')
-    return fault('transport', 'connection_reset', `${host} closed or reset the connection during ${o.what} (${message})`);
-  if (code.startsWith('HPE_') || (err as Error).name === 'HTTPParserError' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_INFO')
-    return fault(httpLayerOf(o.step), 'malformed_http', `the answer to ${o.what} is not valid HTTP (${code || message})`);
-  return fault(httpLayerOf(o.step), 'malformed_http', `the exchange for ${o.what} failed (${code || message})`);
+    return fault(
+      'transport',
+      'connection_reset',
+      `${host} closed or reset the connection during ${o.what} (${message})`,
+    );
+  if (
+    code.startsWith('HPE_') ||
+    (err as Error).name === 'HTTPParserError' ||
+    code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' ||
+    code === 'UND_ERR_INFO'
+  )
+    return fault(
+      httpLayerOf(o.step),
+      'malformed_http',
+      `the answer to ${o.what} is not valid HTTP (${code || message})`,
+    );
+  return fault(
+    httpLayerOf(o.step),
+    'malformed_http',
+    `the exchange for ${o.what} failed (${code || message})`,
+  );
 }
 
 /** A non-2xx answer as a fault, reading a bounded bit of the body for the message. */
-export function statusFault(ctx: ProbeContext, ex: Exchange, step: Step, what: string, snippet: string): ProbeFault {
+export function statusFault(
+  ctx: ProbeContext,
+  ex: Exchange,
+  step: Step,
+  what: string,
+  snippet: string,
+): ProbeFault {
   const layer = httpLayerOf(step);
   const s = ex.status;
   const said = snippet ? `: ${readable(snippet)}` : '';
   if (s >= 300 && s < 400) {
     const location = header(ex.headers, 'location');
-    return fault(layer, 'redirect', `${what} was answered with a ${s} redirect to ${location ?? '(no Location)'}; update the URL or allow redirects`, {
-      httpStatus: s,
-      ...(location ? { location } : {}),
-    });
+    return fault(
+      layer,
+      'redirect',
+      `${what} was answered with a ${s} redirect to ${location ?? '(no Location)'}; update the URL or allow redirects`,
+      {
+        httpStatus: s,
+        ...(location ? { location } : {}),
+      },
+    );
   }
   if (s === 401) {
     ctx.auth = { required: true, ...parseWwwAuthenticate(header(ex.headers, 'www-authenticate')) };
-    return fault(layer, 'auth_required', `${what} needs credentials (401${ctx.auth.scheme ? `, ${ctx.auth.scheme}` : ''})`, { httpStatus: s });
+    return fault(
+      layer,
+      'auth_required',
+      `${what} needs credentials (401${ctx.auth.scheme ? `, ${ctx.auth.scheme}` : ''})`,
+      { httpStatus: s },
+    );
   }
   const byStatus: Record<number, Parameters<typeof fault>[1]> = {
     403: 'forbidden',
@@ -182,7 +224,10 @@ export function statusFault(ctx: ProbeContext, ex: Exchange, step: Step, what: s
     429: 'rate_limited',
   };
   const code = byStatus[s] ?? (s >= 500 ? 'status_5xx' : s >= 400 ? 'status_4xx' : 'not_jsonrpc');
-  const retry = s === 429 && header(ex.headers, 'retry-after') ? ` (Retry-After ${header(ex.headers, 'retry-after')})` : '';
+  const retry =
+    s === 429 && header(ex.headers, 'retry-after')
+      ? ` (Retry-After ${header(ex.headers, 'retry-after')})`
+      : '';
   return fault(layer, code, `${what} got HTTP ${s}${retry}${said}`, { httpStatus: s });
 }
 
@@ -194,7 +239,13 @@ function readable(snippet: string): string {
 }
 
 /** Runs a body read, classifying whatever breaks it (deadline, reset, bad framing) like the request. */
-export async function reading<T>(ctx: ProbeContext, ex: Exchange, step: Step, what: string, read: () => Promise<T>): Promise<T> {
+export async function reading<T>(
+  ctx: ProbeContext,
+  ex: Exchange,
+  step: Step,
+  what: string,
+  read: () => Promise<T>,
+): Promise<T> {
   try {
     return await read();
   } catch (err) {

@@ -81,7 +81,16 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
     void ctx.dispatcher.destroy().catch(() => {});
   }
 
-  const result = buildResult(ctx, { url, startedAt, t0, session, tools: tools?.summary ?? null, toolsMs, failure, region: opts.region ?? 'local' });
+  const result = buildResult(ctx, {
+    url,
+    startedAt,
+    t0,
+    session,
+    tools: tools?.summary ?? null,
+    toolsMs,
+    failure,
+    region: opts.region ?? 'local',
+  });
   return tools && opts.keepToolDefinitions ? { result, toolDefinitions: tools.definitions } : { result };
 }
 
@@ -92,7 +101,8 @@ function parseTarget(url: string): URL {
   } catch {
     throw new ProbeUsageError(`not a URL: ${url}`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ProbeUsageError(`only http and https URLs can be probed, not ${u.protocol}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ProbeUsageError(`only http and https URLs can be probed, not ${u.protocol}`);
   u.hash = '';
   return u;
 }
@@ -107,22 +117,38 @@ async function redirecting(ctx: ProbeContext, target: URL, opts: FullProbeOption
       const location = err instanceof ProbeFault && err.code === 'redirect' ? err.extra.location : undefined;
       if (!opts.followRedirects || !location || hop >= 5) throw err;
       url = new URL(location, url);
-      ctx.warnings.push({ code: 'redirected', message: `followed a ${err instanceof ProbeFault ? err.extra.httpStatus : ''} redirect to ${url.href}` });
+      ctx.warnings.push({
+        code: 'redirected',
+        message: `followed a ${err instanceof ProbeFault ? err.extra.httpStatus : ''} redirect to ${url.href}`,
+      });
     }
   }
 }
 
 function checkToolCount(summary: ToolsSummary, minTools: number | undefined): void {
-  if (summary.count === 0) throw new ProbeFault('tools_list', 'empty', 'tools/list returned no tools although the server declares the tools capability');
+  if (summary.count === 0)
+    throw new ProbeFault(
+      'tools_list',
+      'empty',
+      'tools/list returned no tools although the server declares the tools capability',
+    );
   if (minTools !== undefined && summary.count < minTools)
-    throw new ProbeFault('tools_list', 'empty', `tools/list returned ${summary.count} tools; at least ${minTools} are expected`);
+    throw new ProbeFault(
+      'tools_list',
+      'empty',
+      `tools/list returned ${summary.count} tools; at least ${minTools} are expected`,
+    );
 }
 
 function toFailure(err: unknown): Failure {
   if (err instanceof ProbeFault) return err.toFailure();
   // Not expected: a bug of ours rather than the server's. Still a classified result, never a crash.
   const message = err instanceof Error ? err.message : String(err);
-  return { layer: 'http', code: 'malformed_http', message: `the probe failed unexpectedly: ${message.slice(0, 200)}` };
+  return {
+    layer: 'http',
+    code: 'malformed_http',
+    message: `the probe failed unexpectedly: ${message.slice(0, 200)}`,
+  };
 }
 
 interface Outcome {
@@ -148,8 +174,14 @@ function buildResult(ctx: ProbeContext, o: Outcome): ProbeResult {
   const warnings = [...ctx.warnings];
   const tls = conn?.tls ?? null;
   if (tls && tls.daysRemaining >= 0 && tls.daysRemaining < PROBE_DEFAULTS.certExpiringDays)
-    warnings.push({ code: 'cert_expiring', message: `the TLS certificate expires in ${Math.floor(tls.daysRemaining)} days (${tls.validTo})` });
-  const ran = (layer: LayerName, ms: number | null) => ({ status: status(layer), durationMs: status(layer) === 'skipped' ? null : ms });
+    warnings.push({
+      code: 'cert_expiring',
+      message: `the TLS certificate expires in ${Math.floor(tls.daysRemaining)} days (${tls.validTo})`,
+    });
+  const ran = (layer: LayerName, ms: number | null) => ({
+    status: status(layer),
+    durationMs: status(layer) === 'skipped' ? null : ms,
+  });
 
   return {
     url: o.url,
@@ -168,7 +200,11 @@ function buildResult(ctx: ProbeContext, o: Outcome): ProbeResult {
         tlsMs: conn?.tlsMs ?? null,
         address: conn?.address ?? null,
       },
-      http: { ...ran('http', ctx.handshake?.ttfbMs ?? null), statusCode: ctx.handshake?.status ?? o.failure?.httpStatus ?? null, ttfbMs: ctx.handshake?.ttfbMs ?? null },
+      http: {
+        ...ran('http', ctx.handshake?.ttfbMs ?? null),
+        statusCode: ctx.handshake?.status ?? o.failure?.httpStatus ?? null,
+        ttfbMs: ctx.handshake?.ttfbMs ?? null,
+      },
       initialize: ran('initialize', o.session ? round(o.session.initializeMs) : null),
       tools_list: ran('tools_list', o.toolsMs),
     },
@@ -176,13 +212,25 @@ function buildResult(ctx: ProbeContext, o: Outcome): ProbeResult {
     server: o.session?.server ?? null,
     capabilities: bounded(o.session?.capabilities ?? null, 16 * 1024, warnings, 'capabilities'),
     auth: ctx.auth ?? (ctx.handshake ? { required: false, scheme: null, resourceMetadata: null } : null),
-    tools: o.tools && { ...o.tools, items: o.tools.items.map((t) => (t.annotations && !bounded(t.annotations, 2048, warnings, 'tool annotations') ? { name: t.name, inputSchemaHash: t.inputSchemaHash } : t)) },
+    tools: o.tools && {
+      ...o.tools,
+      items: o.tools.items.map((t) =>
+        t.annotations && !bounded(t.annotations, 2048, warnings, 'tool annotations')
+          ? { name: t.name, inputSchemaHash: t.inputSchemaHash }
+          : t,
+      ),
+    },
     warnings,
   };
 }
 
 /** Server-supplied objects copied into the result, dropped when too deep or too large to store. */
-function bounded<T>(value: T | null, maxChars: number, warnings: ProbeResult['warnings'], what: string): T | null {
+function bounded<T>(
+  value: T | null,
+  maxChars: number,
+  warnings: ProbeResult['warnings'],
+  what: string,
+): T | null {
   if (value === null) return null;
   try {
     if (canonicalJson(value).length <= maxChars) return value;
@@ -190,6 +238,9 @@ function bounded<T>(value: T | null, maxChars: number, warnings: ProbeResult['wa
     // nested too deeply
   }
   if (!warnings.some((w) => w.code === 'oversized_metadata'))
-    warnings.push({ code: 'oversized_metadata', message: `the server's ${what} are too large or deep to keep; left out of the result` });
+    warnings.push({
+      code: 'oversized_metadata',
+      message: `the server's ${what} are too large or deep to keep; left out of the result`,
+    });
   return null;
 }

@@ -5,7 +5,16 @@
 import { createParser } from 'eventsource-parser';
 import { decodedChunks, readText } from './body.js';
 import { fault } from './fault.js';
-import { header, httpLayerOf, reading, statusFault, warn, type Exchange, type ProbeContext, type Step } from './http.js';
+import {
+  header,
+  httpLayerOf,
+  reading,
+  statusFault,
+  warn,
+  type Exchange,
+  type ProbeContext,
+  type Step,
+} from './http.js';
 
 export type RpcId = string | number;
 
@@ -21,7 +30,8 @@ export interface RpcResponse {
   error?: RpcError;
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A JSON-RPC response object, or null when `v` is not one. */
 export function asResponse(v: unknown): RpcResponse | null {
@@ -55,25 +65,60 @@ export async function readSnippet(ctx: ProbeContext, ex: Exchange, step: Step): 
 }
 
 /** Waits for the response to request `id` in the answer `ex` (JSON or SSE). Throws classified faults. */
-export async function readResponse(ctx: ProbeContext, ex: Exchange, id: RpcId, step: Step, what: string): Promise<RpcResponse> {
+export async function readResponse(
+  ctx: ProbeContext,
+  ex: Exchange,
+  id: RpcId,
+  step: Step,
+  what: string,
+): Promise<RpcResponse> {
   const layer = httpLayerOf(step);
-  if (ex.status < 200 || ex.status >= 300) throw statusFault(ctx, ex, step, what, await readSnippet(ctx, ex, step));
-  if (ex.contentType === 'text/event-stream') return reading(ctx, ex, step, what, () => readFromSse(ctx, ex, id, step, what));
-  const text = await reading(ctx, ex, step, what, () => readText(ex.body, ex.encoding, ctx.maxBodyBytes, layer));
+  if (ex.status < 200 || ex.status >= 300)
+    throw statusFault(ctx, ex, step, what, await readSnippet(ctx, ex, step));
+  if (ex.contentType === 'text/event-stream')
+    return reading(ctx, ex, step, what, () => readFromSse(ctx, ex, id, step, what));
+  const text = await reading(ctx, ex, step, what, () =>
+    readText(ex.body, ex.encoding, ctx.maxBodyBytes, layer),
+  );
   const parsed = parseJson(text);
   const isJsonType = ex.contentType === 'application/json' || ex.contentType.endsWith('+json');
   if (!parsed.ok) {
-    const kind = ex.contentType.includes('html') || /^\s*</.test(text) ? 'an HTML page' : `${parsed.reason} (${ex.contentType || 'no Content-Type'})`;
-    throw fault(layer, 'not_jsonrpc', `${what} was answered with ${kind} instead of JSON-RPC: "${snippetOf(text)}"`, { httpStatus: ex.status });
+    const kind =
+      ex.contentType.includes('html') || /^\s*</.test(text)
+        ? 'an HTML page'
+        : `${parsed.reason} (${ex.contentType || 'no Content-Type'})`;
+    throw fault(
+      layer,
+      'not_jsonrpc',
+      `${what} was answered with ${kind} instead of JSON-RPC: "${snippetOf(text)}"`,
+      { httpStatus: ex.status },
+    );
   }
   const messages = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
   const res = messages.map(asResponse).find((r) => r && (r.id === id || (r.id === null && r.error)));
-  if (!res) throw fault(layer, 'not_jsonrpc', `${what} was answered with JSON that is not a JSON-RPC response to it: "${snippetOf(text)}"`, { httpStatus: ex.status });
-  if (!isJsonType) warn(ctx, 'content_type_mismatch', `the server answered JSON-RPC with Content-Type "${ex.contentType || 'none'}"`);
+  if (!res)
+    throw fault(
+      layer,
+      'not_jsonrpc',
+      `${what} was answered with JSON that is not a JSON-RPC response to it: "${snippetOf(text)}"`,
+      { httpStatus: ex.status },
+    );
+  if (!isJsonType)
+    warn(
+      ctx,
+      'content_type_mismatch',
+      `the server answered JSON-RPC with Content-Type "${ex.contentType || 'none'}"`,
+    );
   return res;
 }
 
-async function readFromSse(ctx: ProbeContext, ex: Exchange, id: RpcId, step: Step, what: string): Promise<RpcResponse> {
+async function readFromSse(
+  ctx: ProbeContext,
+  ex: Exchange,
+  id: RpcId,
+  step: Step,
+  what: string,
+): Promise<RpcResponse> {
   const layer = httpLayerOf(step);
   let events = 0;
   let found: RpcResponse | null = null;
@@ -91,7 +136,11 @@ async function readFromSse(ctx: ProbeContext, ex: Exchange, id: RpcId, step: Ste
         const r = asResponse(m);
         if (r && r.id === id) found = r;
         else if (isObject(m) && typeof m.method === 'string' && 'id' in m)
-          warn(ctx, 'server_request_ignored', `the server sent a "${m.method}" request on the SSE stream before answering; the probe does not answer server requests`);
+          warn(
+            ctx,
+            'server_request_ignored',
+            `the server sent a "${m.method}" request on the SSE stream before answering; the probe does not answer server requests`,
+          );
       }
     },
   });
@@ -100,12 +149,21 @@ async function readFromSse(ctx: ProbeContext, ex: Exchange, id: RpcId, step: Ste
     parser.feed(decoder.decode(chunk, { stream: true }));
     if (found) return found;
     if (events > ctx.maxSseEvents)
-      throw fault(layer, 'body_too_large', `the SSE answer to ${what} sent more than ${ctx.maxSseEvents} events without the response`);
+      throw fault(
+        layer,
+        'body_too_large',
+        `the SSE answer to ${what} sent more than ${ctx.maxSseEvents} events without the response`,
+      );
   }
   if (found) return found;
-  throw fault(layer, 'not_jsonrpc', `the SSE stream for ${what} ended without a JSON-RPC response${bad ? `; it carried ${bad}` : ''}`, {
-    httpStatus: ex.status,
-  });
+  throw fault(
+    layer,
+    'not_jsonrpc',
+    `the SSE stream for ${what} ended without a JSON-RPC response${bad ? `; it carried ${bad}` : ''}`,
+    {
+      httpStatus: ex.status,
+    },
+  );
 }
 
 let counter = 0;

@@ -24,15 +24,21 @@ export function checkInputSchema(schema: unknown, hash: string): string | null {
 }
 
 function judge(schema: unknown): string | null {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return 'inputSchema is not an object';
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    return 'inputSchema is not an object';
   const s = schema as Record<string, unknown>;
-  if (s.type !== 'object') return `inputSchema has type ${JSON.stringify(s.type ?? null)}; tools need an object schema`;
+  if (s.type !== 'object')
+    return `inputSchema has type ${JSON.stringify(s.type ?? null)}; tools need an object schema`;
   const dialect = typeof s.$schema === 'string' ? s.$schema : null;
   try {
     const meta = dialect && DRAFT7.test(dialect) ? 'http://json-schema.org/draft-07/schema' : undefined;
     const ok = meta ? ajv.validate(meta, schema) : ajv.validateSchema(schema as object);
-    return ok ? null : `inputSchema is not valid JSON Schema: ${ajv.errorsText(ajv.errors, { dataVar: 'inputSchema' }).slice(0, 200)}`;
+    return ok
+      ? null
+      : `inputSchema is not valid JSON Schema: ${ajv.errorsText(ajv.errors, { dataVar: 'inputSchema' }).slice(0, 200)}`;
   } catch (err) {
-    return err instanceof RangeError ? 'inputSchema is nested too deeply' : `inputSchema cannot be checked: ${(err as Error).message.slice(0, 120)}`;
+    return err instanceof RangeError
+      ? 'inputSchema is nested too deeply'
+      : `inputSchema cannot be checked: ${(err as Error).message.slice(0, 120)}`;
   }
 }

@@ -12,7 +12,12 @@ export interface McpSession {
   /** How long the handshake request took (initialize or server/discover), ms. */
   initializeMs: number;
   /** Calls a method and returns its result; faults are attributed to `step`. */
-  call(method: string, params: Record<string, unknown> | undefined, step: Step, what: string): Promise<unknown>;
+  call(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    step: Step,
+    what: string,
+  ): Promise<unknown>;
   /** Ends the session (DELETE, closing the stream); never throws, never outlives the deadline. */
   close(): Promise<void>;
 }
@@ -25,8 +30,13 @@ export const CLIENT_INFO = { name: 'mcpwatch', version: '0.1.0' };
 /** The result of a response, or its JSON-RPC error as a classified fault. */
 export function resultOf(res: RpcResponse, step: Step, what: string): unknown {
   if (res.error)
-    throw fault(step.layer, 'jsonrpc_error', `${what} returned JSON-RPC error ${res.error.code}: ${res.error.message.slice(0, 200)}`, {
-      rpcCode: res.error.code,
-    });
+    throw fault(
+      step.layer,
+      'jsonrpc_error',
+      `${what} returned JSON-RPC error ${res.error.code}: ${res.error.message.slice(0, 200)}`,
+      {
+        rpcCode: res.error.code,
+      },
+    );
   return res.result;
 }

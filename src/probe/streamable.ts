@@ -20,14 +20,25 @@ export type Attempt = { session: McpSession } | { fallback: ProbeFault };
 
 /** Validates an initialize result and returns the negotiated version, server and capabilities. */
 export function readInitializeResult(ctx: ProbeContext, result: unknown, requested: string) {
-  if (!isObject(result)) throw fault('initialize', 'invalid_result', 'initialize returned a result that is not an object');
+  if (!isObject(result))
+    throw fault('initialize', 'invalid_result', 'initialize returned a result that is not an object');
   const { protocolVersion, capabilities, serverInfo } = result;
-  if (typeof protocolVersion !== 'string') throw fault('initialize', 'invalid_result', 'the initialize result has no protocolVersion');
+  if (typeof protocolVersion !== 'string')
+    throw fault('initialize', 'invalid_result', 'the initialize result has no protocolVersion');
   if (!(LEGACY_VERSIONS as readonly string[]).includes(protocolVersion))
-    throw fault('initialize', 'unsupported_protocol_version', `the server answered protocol version "${protocolVersion.slice(0, 40)}", which mcpwatch does not speak (it knows ${LEGACY_VERSIONS.join(', ')})`);
-  if (!isObject(capabilities)) throw fault('initialize', 'invalid_result', 'the initialize result has no capabilities object');
+    throw fault(
+      'initialize',
+      'unsupported_protocol_version',
+      `the server answered protocol version "${protocolVersion.slice(0, 40)}", which mcpwatch does not speak (it knows ${LEGACY_VERSIONS.join(', ')})`,
+    );
+  if (!isObject(capabilities))
+    throw fault('initialize', 'invalid_result', 'the initialize result has no capabilities object');
   if (!isObject(serverInfo) || typeof serverInfo.name !== 'string' || typeof serverInfo.version !== 'string')
-    throw fault('initialize', 'invalid_result', 'the initialize result has no serverInfo with a name and a version');
+    throw fault(
+      'initialize',
+      'invalid_result',
+      'the initialize result has no serverInfo with a name and a version',
+    );
   if (protocolVersion !== requested)
     warn(ctx, 'protocol_downgraded', `asked for protocol ${requested}, the server chose ${protocolVersion}`);
   const server: ServerInfo = { name: serverInfo.name, version: serverInfo.version };
@@ -35,19 +46,28 @@ export function readInitializeResult(ctx: ProbeContext, result: unknown, request
   return { protocolVersion, capabilities, server };
 }
 
-export async function initializeStreamable(ctx: ProbeContext, url: URL, version: string = LEGACY_VERSIONS[0]): Promise<Attempt> {
+export async function initializeStreamable(
+  ctx: ProbeContext,
+  url: URL,
+  version: string = LEGACY_VERSIONS[0],
+): Promise<Attempt> {
   const id = nextId();
   const started = performance.now();
   const ex = await send(ctx, {
     method: 'POST',
     url,
     headers: { 'content-type': 'application/json', accept: ACCEPT, 'mcp-protocol-version': version },
-    body: rpcRequest(id, 'initialize', { protocolVersion: version, capabilities: {}, clientInfo: CLIENT_INFO }),
+    body: rpcRequest(id, 'initialize', {
+      protocolVersion: version,
+      capabilities: {},
+      clientInfo: CLIENT_INFO,
+    }),
     step: HANDSHAKE,
     what: 'initialize',
   });
   ctx.handshake = { status: ex.status, ttfbMs: ex.ttfbMs, contentType: ex.contentType };
-  if (FALLBACK_STATUSES.has(ex.status)) return { fallback: statusFault(ctx, ex, HANDSHAKE, 'initialize', await readSnippet(ctx, ex, HANDSHAKE)) };
+  if (FALLBACK_STATUSES.has(ex.status))
+    return { fallback: statusFault(ctx, ex, HANDSHAKE, 'initialize', await readSnippet(ctx, ex, HANDSHAKE)) };
   const res = await readResponse(ctx, ex, id, HANDSHAKE, 'initialize');
   const init = readInitializeResult(ctx, resultOf(res, HANDSHAKE, 'initialize'), version);
   const initializeMs = performance.now() - started;
@@ -59,10 +79,28 @@ export async function initializeStreamable(ctx: ProbeContext, url: URL, version:
     ...(sessionId ? { 'mcp-session-id': sessionId } : {}),
   });
 
-  const note = await send(ctx, { method: 'POST', url, headers: sessionHeaders(), body: rpcNotification('notifications/initialized'), step: AFTER_HANDSHAKE, what: 'notifications/initialized' });
+  const note = await send(ctx, {
+    method: 'POST',
+    url,
+    headers: sessionHeaders(),
+    body: rpcNotification('notifications/initialized'),
+    step: AFTER_HANDSHAKE,
+    what: 'notifications/initialized',
+  });
   const noteBody = await readSnippet(ctx, note, AFTER_HANDSHAKE);
-  if (note.status < 200 || note.status >= 300) throw sessionFault(ctx, statusFault(ctx, note, AFTER_HANDSHAKE, 'notifications/initialized', noteBody), sessionId, noteBody);
-  if (note.status !== 202) warn(ctx, 'initialized_not_202', `notifications/initialized was answered ${note.status}; the spec asks for 202 Accepted`);
+  if (note.status < 200 || note.status >= 300)
+    throw sessionFault(
+      ctx,
+      statusFault(ctx, note, AFTER_HANDSHAKE, 'notifications/initialized', noteBody),
+      sessionId,
+      noteBody,
+    );
+  if (note.status !== 202)
+    warn(
+      ctx,
+      'initialized_not_202',
+      `notifications/initialized was answered ${note.status}; the spec asks for 202 Accepted`,
+    );
 
   const session: McpSession = {
     transport: 'streamable-http',
@@ -72,7 +110,14 @@ export async function initializeStreamable(ctx: ProbeContext, url: URL, version:
     initializeMs,
     async call(method, params, step, what) {
       const callId = nextId();
-      const r = await send(ctx, { method: 'POST', url, headers: sessionHeaders(), body: rpcRequest(callId, method, params), step, what });
+      const r = await send(ctx, {
+        method: 'POST',
+        url,
+        headers: sessionHeaders(),
+        body: rpcRequest(callId, method, params),
+        step,
+        what,
+      });
       if (r.status < 200 || r.status >= 300) {
         const snippet = await readSnippet(ctx, r, step);
         throw sessionFault(ctx, statusFault(ctx, r, step, what, snippet), sessionId, snippet);
@@ -84,7 +129,14 @@ export async function initializeStreamable(ctx: ProbeContext, url: URL, version:
       const budget = Math.min(1_000, ctx.deadline.remaining());
       if (budget < 50) return;
       try {
-        const r = await send(ctx, { method: 'DELETE', url, headers: sessionHeaders(), step: AFTER_HANDSHAKE, what: 'session DELETE', signal: ctx.deadline.step(budget) });
+        const r = await send(ctx, {
+          method: 'DELETE',
+          url,
+          headers: sessionHeaders(),
+          step: AFTER_HANDSHAKE,
+          what: 'session DELETE',
+          signal: ctx.deadline.step(budget),
+        });
         await readText(r.body, r.encoding, 64 * 1024, 'initialize').catch(() => '');
         if ((r.status < 200 || r.status >= 300) && r.status !== 405 && r.status !== 404)
           warn(ctx, 'session_delete_failed', `ending the session with DELETE got HTTP ${r.status}`);
@@ -97,12 +149,28 @@ export async function initializeStreamable(ctx: ProbeContext, url: URL, version:
 }
 
 /** A 404 (or a 400 that talks about the session) on a session request means the session is gone. */
-function sessionFault(ctx: ProbeContext, f: ProbeFault, sessionId: string | null, snippet: string): ProbeFault {
+function sessionFault(
+  ctx: ProbeContext,
+  f: ProbeFault,
+  sessionId: string | null,
+  snippet: string,
+): ProbeFault {
   if (!sessionId) return f;
-  if (f.extra.httpStatus === 404) return fault(f.layer, 'session_error', `the server no longer knows session ${sessionId.slice(0, 12)}… (HTTP 404)`, { httpStatus: 404 });
+  if (f.extra.httpStatus === 404)
+    return fault(
+      f.layer,
+      'session_error',
+      `the server no longer knows session ${sessionId.slice(0, 12)}… (HTTP 404)`,
+      { httpStatus: 404 },
+    );
   if (f.extra.httpStatus === 400 && /session/i.test(snippet)) {
     warn(ctx, 'session_gone_400', 'the server answered 400 instead of 404 for an unknown session');
-    return fault(f.layer, 'session_error', `the server rejected session ${sessionId.slice(0, 12)}… (HTTP 400: ${snippet.slice(0, 100)})`, { httpStatus: 400 });
+    return fault(
+      f.layer,
+      'session_error',
+      `the server rejected session ${sessionId.slice(0, 12)}… (HTTP 400: ${snippet.slice(0, 100)})`,
+      { httpStatus: 400 },
+    );
   }
   return f;
 }

@@ -7,7 +7,8 @@ const DAY_MS = 86_400_000;
 function name(part: PeerCertificate['subject'] | undefined): string | undefined {
   if (!part) return undefined;
   const p = part as unknown as Record<string, string | string[] | undefined>;
-  const pick = (k: string) => (Array.isArray(p[k]) ? (p[k] as string[]).join('+') : (p[k] as string | undefined));
+  const pick = (k: string) =>
+    Array.isArray(p[k]) ? (p[k] as string[]).join('+') : (p[k] as string | undefined);
   return pick('CN') ?? pick('O') ?? Object.values(p).flat().filter(Boolean).join(', ');
 }
 
@@ -57,17 +58,29 @@ const UNTRUSTED = new Set([
 ]);
 
 /** Maps OpenSSL/Node verification error codes to the contract's codes and a plain sentence. */
-export function classifyVerifyError(code: string, facts: TlsFacts | null): { code: ErrorCode; message: string } {
+export function classifyVerifyError(
+  code: string,
+  facts: TlsFacts | null,
+): { code: ErrorCode; message: string } {
   if (code === 'CERT_HAS_EXPIRED')
-    return { code: 'tls_cert_expired', message: `TLS certificate expired on ${facts?.validTo ?? 'an earlier date'}` };
+    return {
+      code: 'tls_cert_expired',
+      message: `TLS certificate expired on ${facts?.validTo ?? 'an earlier date'}`,
+    };
   if (code === 'CERT_NOT_YET_VALID')
-    return { code: 'tls_cert_not_yet_valid', message: `TLS certificate is not valid until ${facts?.validFrom ?? 'a later date'}` };
+    return {
+      code: 'tls_cert_not_yet_valid',
+      message: `TLS certificate is not valid until ${facts?.validFrom ?? 'a later date'}`,
+    };
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return {
       code: 'tls_hostname_mismatch',
       message: `TLS certificate does not cover this host (it names ${facts?.altNames?.join(', ') || facts?.subject || 'other hosts'})`,
     };
   if (UNTRUSTED.has(code))
-    return { code: 'tls_untrusted', message: `TLS certificate is not trusted (${code}; issuer ${facts?.issuer ?? 'unknown'})` };
+    return {
+      code: 'tls_untrusted',
+      message: `TLS certificate is not trusted (${code}; issuer ${facts?.issuer ?? 'unknown'})`,
+    };
   return { code: 'tls_handshake_failed', message: `TLS certificate did not verify (${code})` };
 }

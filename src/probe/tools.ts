@@ -12,22 +12,38 @@ import type { ToolDefinition, ToolItem, ToolsSummary } from './types.js';
 
 const STEP: Step = { layer: 'tools_list', handshake: false };
 
-export async function listTools(ctx: ProbeContext, session: McpSession, maxPages: number): Promise<{ summary: ToolsSummary; definitions: ToolDefinition[] }> {
+export async function listTools(
+  ctx: ProbeContext,
+  session: McpSession,
+  maxPages: number,
+): Promise<{ summary: ToolsSummary; definitions: ToolDefinition[] }> {
   const definitions: ToolDefinition[] = [];
   const cursors = new Set<string>();
   let cursor: string | undefined;
   let pages = 0;
   do {
-    if (pages >= maxPages) throw fault('tools_list', 'malformed', `tools/list kept paging past ${maxPages} pages`);
+    if (pages >= maxPages)
+      throw fault('tools_list', 'malformed', `tools/list kept paging past ${maxPages} pages`);
     const what = pages === 0 ? 'tools/list' : `tools/list page ${pages + 1}`;
-    const result = await session.call('tools/list', cursor === undefined ? undefined : { cursor }, STEP, what);
+    const result = await session.call(
+      'tools/list',
+      cursor === undefined ? undefined : { cursor },
+      STEP,
+      what,
+    );
     pages++;
-    if (!isObject(result) || !Array.isArray(result.tools)) throw fault('tools_list', 'malformed', `${what} returned no tools array`);
+    if (!isObject(result) || !Array.isArray(result.tools))
+      throw fault('tools_list', 'malformed', `${what} returned no tools array`);
     result.tools.forEach((t: unknown, i: number) => definitions.push(toolOf(t, definitions.length + i)));
     const next = result.nextCursor;
     cursor = typeof next === 'string' && next !== '' ? next : undefined;
     if (cursor !== undefined) {
-      if (cursors.has(cursor)) throw fault('tools_list', 'malformed', `tools/list returned the cursor "${cursor.slice(0, 40)}" twice (a paging loop)`);
+      if (cursors.has(cursor))
+        throw fault(
+          'tools_list',
+          'malformed',
+          `tools/list returned the cursor "${cursor.slice(0, 40)}" twice (a paging loop)`,
+        );
       cursors.add(cursor);
     }
   } while (cursor !== undefined);
@@ -37,8 +53,10 @@ export async function listTools(ctx: ProbeContext, session: McpSession, maxPages
 
 function toolOf(t: unknown, index: number): ToolDefinition {
   if (!isObject(t)) throw fault('tools_list', 'malformed', `tool #${index + 1} is not an object`);
-  if (typeof t.name !== 'string' || t.name === '') throw fault('tools_list', 'malformed', `tool #${index + 1} has no name`);
-  if (!('inputSchema' in t)) throw fault('tools_list', 'malformed', `tool "${t.name.slice(0, 60)}" has no inputSchema`);
+  if (typeof t.name !== 'string' || t.name === '')
+    throw fault('tools_list', 'malformed', `tool #${index + 1} has no name`);
+  if (!('inputSchema' in t))
+    throw fault('tools_list', 'malformed', `tool "${t.name.slice(0, 60)}" has no inputSchema`);
   const def: ToolDefinition = { name: t.name, inputSchema: t.inputSchema };
   if (typeof t.title === 'string') def.title = t.title;
   if (typeof t.description === 'string') def.description = t.description;
@@ -58,14 +76,21 @@ function summarize(ctx: ProbeContext, defs: ToolDefinition[], pages: number): To
   const items: ToolItem[] = [];
   const seen = new Set<string>();
   for (const { def, schema } of entries) {
-    if (seen.has(def.name)) warn(ctx, 'duplicate_tool_name', `the tool name "${def.name.slice(0, 60)}" is listed more than once`);
+    if (seen.has(def.name))
+      warn(ctx, 'duplicate_tool_name', `the tool name "${def.name.slice(0, 60)}" is listed more than once`);
     seen.add(def.name);
     const hash = sha256(schema);
     const problem = checkInputSchema(def.inputSchema, hash);
     if (problem) throw fault('tools_list', 'invalid_schema', `tool "${def.name.slice(0, 60)}": ${problem}`);
-    items.push({ name: def.name, inputSchemaHash: hash, ...(def.annotations ? { annotations: def.annotations } : {}) });
+    items.push({
+      name: def.name,
+      inputSchemaHash: hash,
+      ...(def.annotations ? { annotations: def.annotations } : {}),
+    });
   }
   // Same bytes as canonicalJson([{name, inputSchema}]) without re-serialising every schema.
-  const fingerprint = sha256(`[${entries.map((e) => `{"inputSchema":${e.schema},"name":${JSON.stringify(e.def.name)}}`).join(',')}]`);
+  const fingerprint = sha256(
+    `[${entries.map((e) => `{"inputSchema":${e.schema},"name":${JSON.stringify(e.def.name)}}`).join(',')}]`,
+  );
   return { count: defs.length, pages, fingerprint, items };
 }

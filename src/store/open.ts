@@ -7,12 +7,19 @@ export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
 }
 
-export async function openStore(storage: Config['storage'], opts: { readOnly?: boolean } = {}): Promise<Store> {
+export async function openStore(
+  storage: Config['storage'],
+  opts: { readOnly?: boolean } = {},
+): Promise<Store> {
   if ('postgres' in storage)
-    throw new StoreUnavailableError('storage.postgres is not available in this version yet; use storage.sqlite (the default)');
+    throw new StoreUnavailableError(
+      'storage.postgres is not available in this version yet; use storage.sqlite (the default)',
+    );
   try {
     return openSqliteStore(storage.sqlite, opts.readOnly ? { migrate: false } : {});
   } catch (err) {
-    throw new StoreUnavailableError(`cannot open the SQLite store at ${storage.sqlite}: ${(err as Error).message}`);
+    throw new StoreUnavailableError(
+      `cannot open the SQLite store at ${storage.sqlite}: ${(err as Error).message}`,
+    );
   }
 }

@@ -25,7 +25,10 @@ describe('mcpwatch probe', () => {
     const lines = run.stdout.split('\n');
     assert.match(lines[1]!, /^ {2}✓ transport .* 127\.0\.0\.1 \(dns .* tcp /);
     assert.match(lines[2]!, /^ {2}✓ http .* HTTP 200, first byte after /);
-    assert.match(lines[3]!, /^ {2}✓ initialize .* mcpwatch-demo 1\.0\.0 · protocol 2025-11-25 over streamable-http$/);
+    assert.match(
+      lines[3]!,
+      /^ {2}✓ initialize .* mcpwatch-demo 1\.0\.0 · protocol 2025-11-25 over streamable-http$/,
+    );
     assert.match(lines[4]!, /^ {2}✓ tools_list .* 3 tools · sha256:[0-9a-f]{12}…$/);
     assert.match(run.stdout, /\nhealthy in \d/);
   });
@@ -74,7 +77,16 @@ describe('mcpwatch probe', () => {
   test('--help documents every option', async () => {
     const run = await mcpwatch(['probe', '--help']);
     assert.equal(run.code, 0);
-    for (const option of ['--json', '--header', '--ca', '--timeout', '--min-tools', '--follow-redirects', '--era', '--block-private'])
+    for (const option of [
+      '--json',
+      '--header',
+      '--ca',
+      '--timeout',
+      '--min-tools',
+      '--follow-redirects',
+      '--era',
+      '--block-private',
+    ])
       assert.ok(run.stdout.includes(option), option);
     assert.match(run.stdout, /Exit status: 0 healthy, 1 unhealthy, 2 bad usage/);
   });
@@ -95,7 +107,10 @@ describe('mcpwatch check-config', () => {
 
   test('every problem with its line and path, exit 1', async () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'servers:\n  - name: Bad Name\n    url: ftp://x\n    intervall: 5s\nroutes: { P1: [nowhere] }\n');
+    writeFileSync(
+      file,
+      'servers:\n  - name: Bad Name\n    url: ftp://x\n    intervall: 5s\nroutes: { P1: [nowhere] }\n',
+    );
     const run = await mcpwatch(['check-config', '--config', file]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /bad\.yaml:2:\d+ servers\[0\]\.name: /);
@@ -125,7 +140,10 @@ describe('mcpwatch status, incidents and ack on a store a monitor wrote', () => 
     await monitor.stop();
     await store.close();
     config = join(h.dir, 'mcpwatch.yaml');
-    writeFileSync(config, `server: { port: 18433 }\nstorage: { sqlite: ${join(h.dir, 'mcpwatch.db')} }\nservers:\n  - { name: demo, url: "${h.demo.url}" }\n`);
+    writeFileSync(
+      config,
+      `server: { port: 18433 }\nstorage: { sqlite: ${join(h.dir, 'mcpwatch.db')} }\nservers:\n  - { name: demo, url: "${h.demo.url}" }\n`,
+    );
   });
   after(() => h.close());
 
@@ -163,7 +181,10 @@ describe('mcpwatch status, incidents and ack on a store a monitor wrote', () => 
     assert.match(run.stdout, /acknowledged .* in the store/);
     const again = await mcpwatch(['ack', incidentId, '--config', config]);
     assert.match(again.stdout, /already acknowledged by alice/);
-    const list = JSON.parse((await mcpwatch(['incidents', '--json', '--config', config])).stdout) as Record<string, any>[];
+    const list = JSON.parse((await mcpwatch(['incidents', '--json', '--config', config])).stdout) as Record<
+      string,
+      any
+    >[];
     assert.equal(list[0]!.acknowledgedBy, 'alice');
     assert.equal(list[0]!.status, 'identified');
   });
@@ -176,7 +197,10 @@ describe('mcpwatch status, incidents and ack on a store a monitor wrote', () => 
 
   test('status without data says how to start', async () => {
     const empty = join(h.dir, 'empty.yaml');
-    writeFileSync(empty, `storage: { sqlite: ${join(h.dir, 'none.db')} }\nservers:\n  - { name: demo, url: "${h.demo.url}" }\n`);
+    writeFileSync(
+      empty,
+      `storage: { sqlite: ${join(h.dir, 'none.db')} }\nservers:\n  - { name: demo, url: "${h.demo.url}" }\n`,
+    );
     const run = await mcpwatch(['status', '--config', empty]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /no data yet .* start monitoring with `mcpwatch serve --config/);

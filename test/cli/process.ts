@@ -13,7 +13,10 @@ export interface Run {
 }
 
 /** Runs `mcpwatch ...args` to completion. */
-export function mcpwatch(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
+export function mcpwatch(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Run> {
   const child = start(args, opts.env);
   return finished(child, opts.timeoutMs ?? 30_000);
 }
@@ -34,7 +37,9 @@ export function finished(child: ChildProcess, timeoutMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`mcpwatch did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(`mcpwatch did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
+      );
     }, timeoutMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -44,10 +49,17 @@ export function finished(child: ChildProcess, timeoutMs: number): Promise<Run> {
 }
 
 /** Waits until the child's output contains `text` (or fails after timeoutMs). */
-export function waitForOutput(child: ChildProcess, text: string | RegExp, timeoutMs = 20_000): Promise<string> {
+export function waitForOutput(
+  child: ChildProcess,
+  text: string | RegExp,
+  timeoutMs = 20_000,
+): Promise<string> {
   let seen = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${text}" within ${timeoutMs} ms; saw:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no "${text}" within ${timeoutMs} ms; saw:\n${seen}`)),
+      timeoutMs,
+    );
     const on = (d: Buffer) => {
       seen += d.toString();
       if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) {

@@ -23,7 +23,13 @@ interface Alert {
   data: { incidentId: string };
 }
 
-function writeConfig(dir: string, demo: DemoServer, port: number, servers: string[], hook = demo.url.replace(/\/mcp$/, '/hook')): string {
+function writeConfig(
+  dir: string,
+  demo: DemoServer,
+  port: number,
+  servers: string[],
+  hook = demo.url.replace(/\/mcp$/, '/hook'),
+): string {
   const file = join(dir, 'mcpwatch.yaml');
   writeFileSync(
     file,
@@ -88,7 +94,10 @@ describe('serve as a process', () => {
       assert.ok(inFlight.length >= 1, 'the probes in flight at SIGTERM were written');
       for (const r of inFlight) {
         assert.ok(r.result.durationMs <= 5_000 + 300, `cut at the deadline: ${r.result.durationMs} ms`);
-        assert.match(`${r.result.failure?.layer}/${r.result.failure?.code}`, /^(initialize|tools_list)\/timeout$/);
+        assert.match(
+          `${r.result.failure?.layer}/${r.result.failure?.code}`,
+          /^(initialize|tools_list)\/timeout$/,
+        );
       }
       assert.equal(new Set(rows.map((r) => r.server)).size, servers.length);
     } finally {
@@ -131,13 +140,20 @@ describe('serve as a process', () => {
       await waitForOutput(child, 'dashboard at');
       await until(() => accepted.length > 0, 20_000);
       await new Promise((r) => setTimeout(r, 4_000));
-      assert.deepEqual(accepted.map((a) => a.alert.type), ['incident.triggered'], 'sent once after the restart');
+      assert.deepEqual(
+        accepted.map((a) => a.alert.type),
+        ['incident.triggered'],
+        'sent once after the restart',
+      );
       demo.setFault('ok');
       await until(() => accepted.some((a) => a.alert.type === 'incident.resolved'), 30_000);
       child.kill('SIGTERM');
       const stopped = await finished(child, 15_000);
       assert.equal(stopped.code, 0, `signal ${stopped.signal}; ${stopped.stderr.slice(-2000)}`);
-      assert.deepEqual(accepted.map((a) => a.alert.type), ['incident.triggered', 'incident.resolved']);
+      assert.deepEqual(
+        accepted.map((a) => a.alert.type),
+        ['incident.triggered', 'incident.resolved'],
+      );
       assert.equal(new Set(accepted.map((a) => a.alert.data.incidentId)).size, 1, 'one incident throughout');
       assert.equal(new Set(accepted.map((a) => a.id)).size, 2, 'distinct webhook-ids');
     } finally {

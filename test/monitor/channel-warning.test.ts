@@ -12,11 +12,14 @@ test('a failing channel raises a channel_failing warning, cleared once it delive
     res.writeHead(up ? 204 : 503).end();
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const h = await harness('examples/mcpwatch.yaml', { DEMO_HOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` });
+  const h = await harness('examples/mcpwatch.yaml', {
+    DEMO_HOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+  });
   try {
     const { monitor, store } = await h.open();
     h.demo.setFault('down');
-    const warnings = async () => (await store.listWarnings({ active: true })).filter((w) => w.rule === 'channel_failing');
+    const warnings = async () =>
+      (await store.listWarnings({ active: true })).filter((w) => w.rule === 'channel_failing');
     for (let i = 0; i < 240 && (await warnings()).length === 0; i++) {
       await h.clock.advance(1_000);
       await monitor.worker.runOnce();

@@ -33,7 +33,13 @@ async function detectionAfter(faultOffsetMs: number, dir: string): Promise<numbe
     return { result: { ...r, startedAt: new Date(at).toISOString() } };
   };
   const store = openSqliteStore(join(dir, `${faultOffsetMs}.db`));
-  const monitor = new Monitor({ config: { ...config, storage: { sqlite: ':memory:' } }, store, log: silent, clock, probe });
+  const monitor = new Monitor({
+    config: { ...config, storage: { sqlite: ':memory:' } },
+    store,
+    log: silent,
+    clock,
+    probe,
+  });
   await monitor.start();
   try {
     for (let t = 0; t < 15 * 60_000; t += 1_000) {
@@ -60,7 +66,9 @@ test('a P1 opens 30–90 s after the fault starts on the default settings', asyn
     for (let offset = 0; offset < 60_000; offset += 5_000) times.push(await detectionAfter(offset, dir));
     const sorted = [...times].sort((a, b) => a - b);
     const mean = times.reduce((a, b) => a + b, 0) / times.length;
-    t.diagnostic(`detection (s): min ${sorted[0]! / 1000}, mean ${Math.round(mean / 100) / 10}, max ${sorted.at(-1)! / 1000} over ${times.length} fault start times`);
+    t.diagnostic(
+      `detection (s): min ${sorted[0]! / 1000}, mean ${Math.round(mean / 100) / 10}, max ${sorted.at(-1)! / 1000} over ${times.length} fault start times`,
+    );
     // The next scheduled probe comes within one interval; two confirmations 15 s apart follow.
     for (const d of times) assert.ok(d >= 30_000 && d <= 60_000 + 30_000, `detected after ${d} ms`);
   } finally {

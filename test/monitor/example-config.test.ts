@@ -46,7 +46,11 @@ describe('example config: an injected outage', () => {
 
     h.demo.setFault('ok');
     await h.run(120_000);
-    assert.equal((await store.getIncident(incident.id))?.status, 'monitoring', 'good probes again: monitoring');
+    assert.equal(
+      (await store.getIncident(incident.id))?.status,
+      'monitoring',
+      'good probes again: monitoring',
+    );
     // It resolves once no rule holds: the 15-minute error-rate window still counts the outage.
     await h.run(20 * 60_000, 5_000);
     assert.deepEqual(

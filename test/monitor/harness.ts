@@ -42,11 +42,18 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
   }
 }
 
-export async function harness(file = 'examples/mcpwatch.yaml', env: Record<string, string> = {}): Promise<Harness> {
+export async function harness(
+  file = 'examples/mcpwatch.yaml',
+  env: Record<string, string> = {},
+): Promise<Harness> {
   const alerts: Alert[] = [];
   const demo = await startDemoServer({ onAlert: (a) => alerts.push(a as Alert) });
   const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-monitor-'));
-  const loaded = loadConfig(file, { DEMO_MCP_URL: demo.url, DEMO_HOOK_URL: demo.url.replace(/\/mcp$/, '/hook'), ...env });
+  const loaded = loadConfig(file, {
+    DEMO_MCP_URL: demo.url,
+    DEMO_HOOK_URL: demo.url.replace(/\/mcp$/, '/hook'),
+    ...env,
+  });
   const config: Config = { ...loaded, storage: { sqlite: join(dir, 'mcpwatch.db') } };
   const clock = new FakeClock(T0);
   const opened: { monitor: Monitor; store: Store }[] = [];

@@ -27,17 +27,28 @@ describe('restart during an incident', () => {
     const probed = first.monitor.stats().scheduler.completed;
     assert.ok(probed >= 9, `${probed} probes`);
     await first.store.close();
-    assert.deepEqual(h.alerts.map((a) => a.type), ['incident.triggered']);
+    assert.deepEqual(
+      h.alerts.map((a) => a.type),
+      ['incident.triggered'],
+    );
 
     const second = await h.open();
     const after = summarize(second.monitor.get('demo')!.state, h.clock.now());
     assert.equal(after.openIncidentId, open.id, 'the open incident stays open');
     assert.deepEqual(after.errorRate, before.errorRate, 'windows rebuilt as they were');
     assert.deepEqual(after.p95Ms, before.p95Ms);
-    assert.equal((await second.store.listResults({ server: 'demo', limit: 1_000 })).length, probed, 'every result was written');
+    assert.equal(
+      (await second.store.listResults({ server: 'demo', limit: 1_000 })).length,
+      probed,
+      'every result was written',
+    );
 
     await h.run(60_000);
-    assert.deepEqual(h.alerts.map((a) => a.type), ['incident.triggered'], 'nothing alerted twice');
+    assert.deepEqual(
+      h.alerts.map((a) => a.type),
+      ['incident.triggered'],
+      'nothing alerted twice',
+    );
     assert.equal((await second.store.listIncidents({})).length, 1, 'no second incident');
 
     h.demo.setFault('ok');

@@ -22,6 +22,8 @@ export function setMeta(conn: Connection, key: string, value: string | null): vo
 export function listMeta(conn: Connection, prefix: string): { key: string; value: string }[] {
   const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
   return conn
-    .stmt<{ key: string; value: string }>("SELECT key, value FROM meta WHERE key LIKE ? ESCAPE '\\' ORDER BY key")
+    .stmt<{ key: string; value: string }>(
+      "SELECT key, value FROM meta WHERE key LIKE ? ESCAPE '\\' ORDER BY key",
+    )
     .all(`${escaped}%`);
 }
