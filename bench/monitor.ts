@@ -95,6 +95,12 @@ export async function benchMonitor(
         value: Math.round((steadyCompleted / steadySeconds) * 10) / 10,
         unit: 'probes/s',
       },
+      {
+        name: 'sustained / needed',
+        value: Math.round((steadyCompleted / steadySeconds / (endpoints / 60)) * 100) / 100,
+        unit: 'ratio',
+        target: '>= 1',
+      },
       { name: 'probes completed', value: completed, unit: 'count' },
       {
         name: 'probes failed',

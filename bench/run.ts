@@ -1,25 +1,22 @@
 /**
- * `npm run bench`: every benchmark, one table each. BENCH_ONLY=engine,store limits the set; the
+ * `npm run bench`: every benchmark, one table each, each in its own process so that one's memory
+ * never shows in another's peak RSS. BENCH_ONLY=probe,engine,store,web,monitor picks some; the
  * monitor benchmark (10,000 endpoints for 150 s) honours BENCH_ENDPOINTS and BENCH_SECONDS.
  */
-import { benchEngine } from './engine.js';
-import { printTable, type BenchFigure } from './figure.js';
-import { benchMonitor } from './monitor.js';
-import { benchProbe } from './probe.js';
-import { benchStore } from './store.js';
-import { benchWeb } from './web.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const benches: [string, string, () => Promise<BenchFigure[]>][] = [
-  ['probe', 'probe: one probe, side by side', () => benchProbe()],
-  ['engine', 'engine: probe results judged', benchEngine],
-  ['store', 'store: SQLite writes and reads', benchStore],
-  ['web', 'web: status page and dashboard', benchWeb],
-  ['monitor', 'monitor: scheduler + prober at scale', () => benchMonitor()],
-];
+const BENCHES = ['probe', 'engine', 'store', 'web', 'monitor'];
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
-for (const [key, title, run] of benches) {
-  if (only && !only.includes(key)) continue;
+let failed = 0;
+for (const name of BENCHES) {
+  if (only && !only.includes(name)) continue;
   const started = Date.now();
-  printTable(title, await run());
-  console.log(`(${key}: ${Math.round((Date.now() - started) / 1000)} s)\n`);
+  const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
+  if (run.status !== 0) failed++;
+  console.log(
+    `(${name}: ${Math.round((Date.now() - started) / 1000)} s${run.status !== 0 ? `, exit ${run.status}` : ''})\n`,
+  );
 }
+process.exitCode = failed === 0 ? 0 : 1;
