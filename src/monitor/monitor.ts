@@ -11,6 +11,7 @@ import {
   notificationTimeline,
   planAcknowledgement,
   planDigest,
+  previousDigestAt,
   planDue,
   planNotifications,
 } from '../alerts/index.js';
@@ -99,6 +100,7 @@ export class Monitor {
   private ackSecret: string | null = null;
   private tickTimer: TimerHandle | null = null;
   private lastPruneAt = 0;
+  private lastDigestAt: number | null = null;
   private stopped = false;
   private ticking: Promise<void> = Promise.resolve();
 
@@ -390,22 +392,7 @@ export class Monitor {
       ),
     );
     await this.syncChannelWarnings(now);
-    const [warnings, incidents] = await Promise.all([
-      this.store.listWarnings({ limit: 10_000 }),
-      this.store.listIncidents({ limit: 1_000 }),
-    ]);
-    const reminders = this.hooks.missingPostmortems
-      ? await this.hooks.missingPostmortems(incidents, now)
-      : [];
-    const digest = planDigest({ warnings, incidents: reminders }, this.config, now);
-    if (digest.length > 0) {
-      const existing = await this.store.existingOutboxKeys(digest.map((m) => m.key));
-      const fresh = digest.filter((m) => !existing.has(m.key));
-      if (fresh.length > 0) {
-        await this.store.writeJudgement({ outbox: fresh });
-        this.worker.kick();
-      }
-    }
+    await this.planDigestOnce(now);
     if (now - this.lastPruneAt >= 3_600_000) {
       this.lastPruneAt = now;
       const pruned = await this.store.prune(
@@ -414,6 +401,30 @@ export class Monitor {
       );
       if (pruned.raw || pruned.rollups) this.log.info(pruned, 'retention: pruned old rows');
     }
+  }
+
+  /**
+   * The weekly digest, planned once per scheduled time (the store's keys make a second planning after
+   * a restart harmless): warnings of the period, and P1s still without a postmortem after 24 h.
+   */
+  private async planDigestOnce(now: number): Promise<void> {
+    const due = previousDigestAt(this.config.digest.schedule, now, this.config.digest.timezone);
+    if (due === this.lastDigestAt) return;
+    this.lastDigestAt = due;
+    const [warnings, incidents] = await Promise.all([
+      this.store.listWarnings({ limit: 10_000 }),
+      this.store.listIncidents({ limit: 1_000 }),
+    ]);
+    const reminders = this.hooks.missingPostmortems
+      ? await this.hooks.missingPostmortems(incidents, now)
+      : [];
+    const digest = planDigest({ warnings, incidents: reminders }, this.config, now);
+    if (digest.length === 0) return;
+    const existing = await this.store.existingOutboxKeys(digest.map((m) => m.key));
+    const fresh = digest.filter((m) => !existing.has(m.key));
+    if (fresh.length === 0) return;
+    await this.store.writeJudgement({ outbox: fresh });
+    this.worker.kick();
   }
 
   /**
