@@ -79,6 +79,8 @@ export interface MonitorDeps {
 }
 
 const ACK_SECRET_KEY = 'ack-secret';
+/** How often time alone is judged per server. */
+const ENGINE_TICK_MS = 60_000;
 
 export class Monitor {
   readonly store: Store;
@@ -173,6 +175,7 @@ export class Monitor {
         lastResultAt: r?.lastResultAt ?? null,
         surface: r?.surface ?? null,
         savedAt: r?.savedAt ?? 0,
+        tickedAt: 0,
       });
       if (r?.events.length)
         await this.queue.run(cfg.name, () =>
@@ -301,7 +304,8 @@ export class Monitor {
   /**
    * Commits what one judgement changed: the incidents (with timeline entries for the notifications
    * they caused), warnings, new outbox messages and, when something changed or it is due, the engine
-   * state — in one transaction, before the delivery worker is kicked.
+   * state — in one transaction, before the delivery worker is kicked. `incident` is one the judgement
+   * changed (it is written); `extra` are messages planned outside the engine (escalations, acks).
    */
   private async commit(
     t: Tracked,
@@ -320,11 +324,11 @@ export class Monitor {
     const incidents = new Map<string, Incident>();
     for (const e of events) if ('incident' in e) incidents.set(e.incident.id, e.incident);
     if (incident) incidents.set(incident.id, incident);
+    const open = openIncident(state);
     for (const { incidentId, entry } of notificationTimeline(outbox)) {
-      const i = incidents.get(incidentId);
+      const i = incidents.get(incidentId) ?? (open?.id === incidentId ? open : undefined);
       if (i) incidents.set(incidentId, { ...i, timeline: [...i.timeline, entry] });
     }
-    const open = openIncident(state);
     if (open && incidents.has(open.id)) state = withIncident(state, incidents.get(open.id)!);
     const warnings: Warning[] = events.flatMap((e) =>
       e.type === 'warning_raised' || e.type === 'warning_cleared' ? [e.warning] : [],
@@ -381,13 +385,16 @@ export class Monitor {
     await Promise.all(
       [...this.tracked.values()].map((t) =>
         this.queue.run(t.cfg.name, async () => {
-          const r = tick(t.state, now, { maintenance });
-          const due = planDue(openIncident(r.state) ? [openIncident(r.state)!] : [], this.config, now, {
-            ackSecret: this.ackSecret,
-          });
-          if (r.events.length > 0 || due.length > 0)
-            await this.commit(t, r.state, r.events, openIncident(r.state) ?? r.incident, now, due);
-          else t.state = r.state;
+          // Time-driven rules (certificate countdown, warnings ageing out, maintenance edges) need
+          // minutes, not seconds: judge them once a minute; escalations are checked every tick.
+          const r = now - t.tickedAt >= ENGINE_TICK_MS ? tick(t.state, now, { maintenance }) : null;
+          if (r) t.tickedAt = now;
+          const state = r?.state ?? t.state;
+          const open = openIncident(state);
+          const due = open ? planDue([open], this.config, now, { ackSecret: this.ackSecret }) : [];
+          if ((r?.events.length ?? 0) > 0 || due.length > 0)
+            await this.commit(t, state, r?.events ?? [], r?.incident ?? null, now, due);
+          else t.state = state;
         }),
       ),
     );
@@ -472,6 +479,7 @@ export class Monitor {
           lastResultAt: null,
           surface: null,
           savedAt: 0,
+          tickedAt: 0,
         });
         this.scheduler.add(scheduled(cfg));
       }

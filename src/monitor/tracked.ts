@@ -13,6 +13,8 @@ export interface Tracked {
   surface: { fingerprint: string; snapshot: ToolSnapshot } | null;
   /** When the engine state was last written to the store. */
   savedAt: number;
+  /** When time-driven rules were last judged. */
+  tickedAt: number;
 }
 
 export interface Scheduled extends ScheduledServer {
