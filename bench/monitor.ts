@@ -4,14 +4,12 @@
  * sustained probes/s, this process's CPU and peak RSS, and the p99 lateness of probes against their
  * schedule. Run: `node --import tsx bench/monitor.ts` (BENCH_ENDPOINTS, BENCH_SECONDS to change).
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { probe } from '../src/probe/index.js';
 import type { EraPin } from '../src/probe/types.js';
 import { realClock, Scheduler, type ScheduledServer } from '../src/scheduler/index.js';
 import { printTable, type BenchFigure } from './figure.js';
+import { spawnFarm } from './spawn-farm.js';
 
 interface Endpoint extends ScheduledServer {
   url: string;
@@ -22,11 +20,8 @@ export async function benchMonitor(
   endpoints = Number(process.env.BENCH_ENDPOINTS ?? 10_000),
   seconds = Number(process.env.BENCH_SECONDS ?? 150),
 ): Promise<BenchFigure[]> {
-  const farm = spawn(process.execPath, ['--import', 'tsx', new URL('./farm.ts', import.meta.url).pathname], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(createInterface({ input: farm.stdout! }), 'line')) as [string];
-  const { http, https, ca } = JSON.parse(line) as { http: string; https: string; ca: string };
+  const farm = await spawnFarm();
+  const { http, https, ca } = farm;
   try {
     const intervalMs = 60_000;
     const eraCache = new Map<string, EraPin>();
@@ -131,7 +126,7 @@ export async function benchMonitor(
     }
     return figures;
   } finally {
-    farm.kill('SIGTERM');
+    farm.stop();
   }
 }
 

@@ -31,15 +31,16 @@ const FAILURE_LOOKBACK_MS = SPAN_MS['15m'];
 
 export function observe(state: EngineState, round: Round, ctx: ObserveContext): ObserveResult {
   const verdict = judgeRound(round, state.rules);
-  const s = cloneState(state);
+  const before = state.incident;
+  const s = ctx.inPlace ? state : cloneState(state);
   const events: EngineEvent[] = [];
   const maintenance = maintenanceFor(ctx.maintenance, s.rules.name, round.at);
   enterOrLeave(s, maintenance, ctx.now);
-  if (verdict === null) return finish(state, s, events);
+  if (verdict === null) return finish(before, s, events);
 
   const late = s.memory.lastRoundAt !== null && verdict.at < s.memory.lastRoundAt;
   recordRound(s, verdict, maintenance);
-  if (late) return finish(state, s, events);
+  if (late) return finish(before, s, events);
 
   s.memory = rememberRound(s.memory, verdict, s.rules, maintenance !== null);
   if (ctx.tools) noteToolChange(s, ctx.tools, verdict.at);
@@ -48,22 +49,23 @@ export function observe(state: EngineState, round: Round, ctx: ObserveContext): 
   const selected = (r: Rule): boolean =>
     maintenance === null || (r.severity === 'P3' && r.timeDriven === true);
   judgeAndAdvance(s, verdict, ctx.now, selected, events);
-  return finish(state, s, events);
+  return finish(before, s, events);
 }
 
 export function tick(
   state: EngineState,
   now: number,
-  ctx: { maintenance?: readonly MaintenanceWindow[] } = {},
+  ctx: Pick<ObserveContext, 'maintenance' | 'inPlace'> = {},
 ): ObserveResult {
-  const s = cloneState(state);
+  const before = state.incident;
+  const s = ctx.inPlace ? state : cloneState(state);
   const events: EngineEvent[] = [];
   const maintenance = maintenanceFor(ctx.maintenance, s.rules.name, now);
   enterOrLeave(s, maintenance, now);
   const selected = (r: Rule): boolean =>
     r.timeDriven === true && (maintenance === null || r.severity === 'P3');
   judgeAndAdvance(s, null, now, selected, events);
-  return finish(state, s, events);
+  return finish(before, s, events);
 }
 
 function judgeAndAdvance(
@@ -130,9 +132,9 @@ function refreshLatency(s: EngineState, at: number): void {
   if (baseline !== m.baseline || trend !== m.trend) s.memory = { ...m, baseline, trend };
 }
 
-function finish(before: EngineState, s: EngineState, events: EngineEvent[]): ObserveResult {
+function finish(before: Incident | null, s: EngineState, events: EngineEvent[]): ObserveResult {
   let incident: Incident | null = null;
-  if (s.incident !== before.incident) {
+  if (s.incident !== before) {
     const resolved = events.find((e) => e.type === 'incident_resolved');
     incident = s.incident ?? (resolved?.type === 'incident_resolved' ? resolved.incident : null);
   }

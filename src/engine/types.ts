@@ -169,6 +169,12 @@ export interface ObserveContext {
   maintenance?: readonly MaintenanceWindow[];
   /** Only when the tool fingerprint changed: the surface before (null for the first) and the new one. */
   tools?: { previous: ToolSnapshot | null; current: ToolSnapshot };
+  /**
+   * The caller gives up the state it passes: it is updated and returned instead of copied. For an
+   * owner that never looks at the old state again (the monitor): replacing every server's rings on
+   * every probe would otherwise leave megabytes of old-generation garbage a minute.
+   */
+  inPlace?: boolean;
 }
 
 /** Windows of the burn rates (SLO): the pairs of the fast and slow burn rules. */

@@ -295,7 +295,11 @@ export class Monitor {
         t.surface = { fingerprint: surface.fingerprint, snapshot: current };
       }
       const now = this.now();
-      const r = observe(t.state, { at, results: [result] }, { now, maintenance: this.maintenance(), tools });
+      const r = observe(
+        t.state,
+        { at, results: [result] },
+        { now, maintenance: this.maintenance(), tools, inPlace: true },
+      );
       await this.commit(t, r.state, r.events, r.incident, now);
       return ok;
     });
@@ -387,7 +391,8 @@ export class Monitor {
         this.queue.run(t.cfg.name, async () => {
           // Time-driven rules (certificate countdown, warnings ageing out, maintenance edges) need
           // minutes, not seconds: judge them once a minute; escalations are checked every tick.
-          const r = now - t.tickedAt >= ENGINE_TICK_MS ? tick(t.state, now, { maintenance }) : null;
+          const r =
+            now - t.tickedAt >= ENGINE_TICK_MS ? tick(t.state, now, { maintenance, inPlace: true }) : null;
           if (r) t.tickedAt = now;
           const state = r?.state ?? t.state;
           const open = openIncident(state);

@@ -62,7 +62,11 @@ export async function restoreStates(
       ? (await store.listResults({ server: cfg.name, since: snap.at + 1, limit: MAX_REPLAY })).reverse()
       : [];
     for (const row of replay) {
-      const r = observe(state, { at: row.at, results: [row.result] }, { now: row.at, maintenance });
+      const r = observe(
+        state,
+        { at: row.at, results: [row.result] },
+        { now: row.at, maintenance, inPlace: true },
+      );
       state = r.state;
       events.push(...r.events);
     }

@@ -1,0 +1,105 @@
+/**
+ * The whole monitor at scale, as `mcpwatch serve` runs it minus the web face: scheduler, prober,
+ * SQLite store (raw results and rollups), engine and outbox, for N endpoints (default 10,000) at a
+ * 60 s interval, half over HTTPS, against the endpoint farm in its own process. Reports sustained
+ * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after.
+ * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS).
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { pino } from 'pino';
+import { parseConfig } from '../src/config/index.js';
+import { Monitor } from '../src/monitor/monitor.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { printTable, type BenchFigure } from './figure.js';
+import { spawnFarm } from './spawn-farm.js';
+
+export async function benchServe(
+  endpoints = Number(process.env.BENCH_ENDPOINTS ?? 10_000),
+  seconds = Number(process.env.BENCH_SECONDS ?? 150),
+): Promise<BenchFigure[]> {
+  const farm = await spawnFarm();
+  const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-bench-serve-'));
+  try {
+    writeFileSync(join(dir, 'ca.pem'), farm.ca);
+    const servers = Array.from({ length: endpoints }, (_, i) =>
+      i % 2 === 1
+        ? `  - { name: ep-${i}, url: "${farm.https}/${i}", ca: ca.pem }`
+        : `  - { name: ep-${i}, url: "${farm.http}/${i}" }`,
+    );
+    const yaml = `scheduler: { concurrency: 500 }\nstorage: { sqlite: ${join(dir, 'mcpwatch.db')} }\nservers:\n${servers.join('\n')}\n`;
+    const file = join(dir, 'mcpwatch.yaml');
+    writeFileSync(file, yaml);
+    const { config, problems } = parseConfig(yaml, {}, { file });
+    if (!config) throw new Error(problems.map((p) => p.message).join('\n'));
+    const store = openSqliteStore(join(dir, 'mcpwatch.db'));
+    const monitor = new Monitor({ config, store, log: pino({ level: 'silent' }) });
+    let peakRss = 0;
+    let ticks = 0;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      if (process.env.BENCH_TIMELINE && ++ticks % 40 === 0)
+        console.error(`${ticks / 4}s: rss ${Math.round(m.rss / 2 ** 20)} MiB, heap ${Math.round(m.heapUsed / 2 ** 20)} MiB, external ${Math.round(m.external / 2 ** 20)} MiB, completed ${monitor.stats().scheduler.completed}`);
+    }, 250);
+    const cpu0 = process.cpuUsage();
+    const t0 = Date.now();
+    await monitor.start();
+    await new Promise((r) => setTimeout(r, 60_000));
+    const steady0 = monitor.stats().scheduler.completed;
+    const steadyT0 = Date.now();
+    await new Promise((r) => setTimeout(r, Math.max(1, seconds - 60) * 1_000));
+    const steady = (monitor.stats().scheduler.completed - steady0) / ((Date.now() - steadyT0) / 1_000);
+    await monitor.stop();
+    clearInterval(sampler);
+    const wall = (Date.now() - t0) / 1_000;
+    const cpu = process.cpuUsage(cpu0);
+    const stats = monitor.stats().scheduler;
+    const rows = (store as unknown as { db: { prepare(sql: string): { get(): { n: number } } } }).db
+      .prepare('SELECT count(*) AS n FROM results')
+      .get().n;
+    const incidents = (await store.listIncidents({ limit: 10_000 })).length;
+    await store.close();
+    return [
+      { name: 'endpoints (half HTTPS)', value: endpoints, unit: 'count' },
+      {
+        name: 'sustained rate after the first interval',
+        value: Math.round(steady * 10) / 10,
+        unit: 'probes/s',
+        target: `>= ${Math.round((endpoints / 60) * 10) / 10}`,
+      },
+      {
+        name: 'sustained / needed',
+        value: Math.round((steady / (endpoints / 60)) * 100) / 100,
+        unit: 'ratio',
+        target: '>= 1',
+      },
+      { name: 'probes failed', value: stats.failed, unit: 'count', target: '0' },
+      { name: 'skipped slots', value: stats.skippedSlots, unit: 'count', target: '0' },
+      { name: 'lateness p50', value: stats.lateness.p50, unit: 'ms' },
+      { name: 'lateness p99', value: stats.lateness.p99, unit: 'ms', target: '< 2000' },
+      { name: 'results written', value: rows, unit: 'rows' },
+      { name: 'incidents opened', value: incidents, unit: 'count', target: '0' },
+      {
+        name: 'store size',
+        value: Math.round(statSync(join(dir, 'mcpwatch.db')).size / 2 ** 20),
+        unit: 'MiB',
+      },
+      {
+        name: 'monitor CPU (user+sys / wall)',
+        value: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100) / 100,
+        unit: 'cores',
+      },
+      { name: 'monitor peak RSS', value: Math.round(peakRss / 2 ** 20), unit: 'MiB', target: '< 1024' },
+    ];
+  } finally {
+    farm.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  printTable('serve benchmark (scheduler + prober + store + engine + outbox)', await benchServe());
+}
