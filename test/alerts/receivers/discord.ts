@@ -3,17 +3,12 @@
  * 200 with the created message when `?wait=true`; 400 with code 50035 "Invalid Form Body".
  */
 import { randomInt } from 'node:crypto';
-import { Checks, json, parseJson, startReceiver, type Receiver } from './server.js';
+import { Checks, jsonPost, json, startReceiver, type Receiver } from './server.js';
 
 export async function startDiscordReceiver(): Promise<Receiver> {
   return startReceiver((req) => {
     const c = new Checks();
-    c.check(req.method === 'POST', 'method must be POST');
-    c.check(
-      (req.headers['content-type'] ?? '').startsWith('application/json'),
-      'content-type must be application/json',
-    );
-    const body = parseJson(req.body, c);
+    const body = jsonPost(req, c);
     let total = 0;
     if (c.obj(body, 'body')) {
       c.only(

@@ -3,7 +3,7 @@
  * by alias (identifierType=alias). Keeps the alerts it holds so tests can see their lifecycle.
  */
 import { randomUUID } from 'node:crypto';
-import { Checks, json, parseJson, startReceiver, type Receiver } from './server.js';
+import { Checks, jsonPost, json, startReceiver, type Receiver } from './server.js';
 
 export interface OpsgenieAlert {
   alias: string;
@@ -30,12 +30,7 @@ export async function startOpsgenieReceiver(
         problems: ['bad Authorization header'],
       };
     }
-    c.check(req.method === 'POST', 'method must be POST');
-    c.check(
-      (req.headers['content-type'] ?? '').startsWith('application/json'),
-      'content-type must be application/json',
-    );
-    const body = parseJson(req.body, c);
+    const body = jsonPost(req, c);
     const action = /^\/v2\/alerts\/([^/]+)\/(close|acknowledge)$/.exec(req.path);
     if (req.path === '/v2/alerts' && c.obj(body, 'body')) {
       c.only(

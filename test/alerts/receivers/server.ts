@@ -189,3 +189,16 @@ export function parseJson(body: string, c: Checks): unknown {
     return undefined;
   }
 }
+
+/** What every JSON webhook receiver checks first: a POST, `application/json`, a body that parses. */
+export function jsonPost(
+  req: { method?: string; headers: Record<string, string | string[] | undefined>; body: string },
+  c: Checks,
+): unknown {
+  c.check(req.method === 'POST', 'method must be POST');
+  c.check(
+    String(req.headers['content-type'] ?? '').startsWith('application/json'),
+    'content-type must be application/json',
+  );
+  return parseJson(req.body, c);
+}

@@ -2,7 +2,7 @@
  * A Slack incoming webhook: JSON with `text` and/or Block Kit `blocks`, validated against Block Kit
  * limits; answers 200 "ok", or 400 "invalid_blocks" / "invalid_payload" / "no_text" like Slack.
  */
-import { Checks, parseJson, startReceiver, text, type Receiver } from './server.js';
+import { Checks, jsonPost, startReceiver, text, type Receiver } from './server.js';
 
 function plainText(c: Checks, v: unknown, path: string, max: number): void {
   if (c.obj(v, path)) {
@@ -66,12 +66,7 @@ function checkBlock(c: Checks, b: unknown, path: string, actionIds: Set<string>)
 export async function startSlackReceiver(): Promise<Receiver> {
   return startReceiver((req) => {
     const c = new Checks();
-    c.check(req.method === 'POST', 'method must be POST');
-    c.check(
-      (req.headers['content-type'] ?? '').startsWith('application/json'),
-      'content-type must be application/json',
-    );
-    const body = parseJson(req.body, c);
+    const body = jsonPost(req, c);
     if (!c.obj(body, 'body')) return { answer: text(400, 'invalid_payload'), problems: c.problems };
     c.only(
       body,

@@ -3,7 +3,7 @@
  * Card attachments, each card checked for type, version (1.4 or later, as Teams renders up to 1.5)
  * and the elements mcpwatch uses. Answers 202 Accepted.
  */
-import { Checks, json, parseJson, startReceiver, type Receiver } from './server.js';
+import { Checks, jsonPost, json, startReceiver, type Receiver } from './server.js';
 
 function checkElement(c: Checks, e: unknown, path: string): void {
   if (!c.obj(e, path)) return;
@@ -39,12 +39,7 @@ function checkElement(c: Checks, e: unknown, path: string): void {
 export async function startTeamsReceiver(): Promise<Receiver> {
   return startReceiver((req) => {
     const c = new Checks();
-    c.check(req.method === 'POST', 'method must be POST');
-    c.check(
-      (req.headers['content-type'] ?? '').startsWith('application/json'),
-      'content-type must be application/json',
-    );
-    const body = parseJson(req.body, c);
+    const body = jsonPost(req, c);
     if (c.obj(body, 'body')) {
       c.check(body.type === 'message', 'type must be "message"');
       if (c.arr(body.attachments, 'attachments', { required: true })) {
