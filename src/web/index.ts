@@ -26,4 +26,3 @@ export { diffSurfaces, diffTool, type SurfaceDiff, type ToolChange, type FieldCh
 export { windowStats, series, parseWindow, type WindowStats, type Series } from './stats.js';
 export type * from './monitor-view.js';
 export { BURN_WINDOWS } from './monitor-view.js';
-export { summarizeFromStore } from './store-summary.js';
