@@ -1,5 +1,6 @@
 /** Opens the store the config names: SQLite (the embedded default) or PostgreSQL. */
 import type { Config } from '../config/types.js';
+import { openPostgresStore } from './postgres/index.js';
 import { openSqliteStore } from './sqlite/index.js';
 import type { Store } from './store.js';
 
@@ -11,10 +12,13 @@ export async function openStore(
   storage: Config['storage'],
   opts: { readOnly?: boolean } = {},
 ): Promise<Store> {
-  if ('postgres' in storage)
-    throw new StoreUnavailableError(
-      'storage.postgres is not available in this version yet; use storage.sqlite (the default)',
-    );
+  if ('postgres' in storage) {
+    try {
+      return await openPostgresStore(storage.postgres, opts.readOnly ? { migrate: false } : {});
+    } catch (err) {
+      throw new StoreUnavailableError((err as Error).message);
+    }
+  }
   try {
     return openSqliteStore(storage.sqlite, opts.readOnly ? { migrate: false } : {});
   } catch (err) {

@@ -1,0 +1,621 @@
+/**
+ * The PostgreSQL Store: the same tables, rollups, retention and outbox semantics as SQLite, through a
+ * pg Pool. The schema is the connection's search_path (set `?options=-c%20search_path%3Dname` in the
+ * URL to use one other than `public`). Histograms are merged in JS under a row lock (SELECT … FOR
+ * UPDATE), so concurrent writers never lose a count.
+ */
+import type pg from 'pg';
+import type { Incident, Warning } from '../../engine/types.js';
+import { LAYERS, type LayerName, type ProbeResult, type ToolDefinition } from '../../probe/types.js';
+import { countOf, merge, quantile, type Histogram } from '../../util/histogram.js';
+import {
+  aggregateResults,
+  bucketStart,
+  GRANULARITIES,
+  GRANULARITY_MS,
+  layerCounts,
+  mergeRegions,
+} from '../rollup.js';
+import {
+  ALL_REGIONS,
+  type DailyBar,
+  type Granularity,
+  type IncidentQuery,
+  type JudgementWrite,
+  type LatencyQuantiles,
+  type OutboxMessage,
+  type ResultQuery,
+  type Rollup,
+  type Store,
+  type StoredResult,
+  type ToolSurface,
+} from '../store.js';
+import { createPool, redactUrl, toJson, transaction, type Queryable } from './connection.js';
+import { checkSchema, migrate } from './migrations.js';
+
+const DEFAULT_LIST_LIMIT = 100;
+/** Rows deleted per statement by prune(), so a big prune never holds locks for long. */
+const PRUNE_CHUNK = 5_000;
+
+export interface PostgresStoreOptions {
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  /** Pool size (default 4). */
+  maxConnections?: number;
+}
+
+interface RollupRow {
+  server: string;
+  region: string;
+  granularity: Granularity;
+  bucket: number;
+  total: number;
+  failed: number;
+  failed_transport: number;
+  failed_http: number;
+  failed_initialize: number;
+  failed_tools_list: number;
+  latency: string;
+  layer_latency: string;
+}
+
+interface SurfaceRow {
+  id: number;
+  server: string;
+  fingerprint: string;
+  server_version: string | null;
+  first_seen_at: number;
+  tools?: string;
+}
+
+interface OutboxRow {
+  id: number;
+  key: string;
+  channel: string;
+  incident_id: string | null;
+  payload: string;
+  created_at: number;
+  not_before: number;
+  attempts: number;
+  status: OutboxMessage['status'];
+  last_error: string | null;
+}
+
+function toRollup(r: RollupRow): Rollup {
+  return {
+    server: r.server,
+    region: r.region,
+    granularity: r.granularity,
+    bucket: r.bucket,
+    total: r.total,
+    failed: r.failed,
+    failedByLayer: {
+      transport: r.failed_transport,
+      http: r.failed_http,
+      initialize: r.failed_initialize,
+      tools_list: r.failed_tools_list,
+    },
+    latency: JSON.parse(r.latency) as Histogram,
+    layerLatency: JSON.parse(r.layer_latency) as Record<LayerName, Histogram>,
+  };
+}
+
+function toHead(r: SurfaceRow): Omit<ToolSurface, 'tools'> {
+  return {
+    id: r.id,
+    server: r.server,
+    fingerprint: r.fingerprint,
+    serverVersion: r.server_version,
+    firstSeenAt: r.first_seen_at,
+  };
+}
+
+/** WHERE clause builder with numbered placeholders. */
+class Where {
+  readonly clauses: string[] = [];
+  readonly params: unknown[] = [];
+  add(clause: (p: string) => string, value: unknown): void {
+    this.params.push(value);
+    this.clauses.push(clause(`$${this.params.length}`));
+  }
+  raw(clause: string): void {
+    this.clauses.push(clause);
+  }
+  next(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+  get sql(): string {
+    return this.clauses.length ? ` WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+}
+
+const RANGE = 'server = $1 AND granularity = $2 AND bucket >= $3 AND bucket < $4';
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+
+  constructor(readonly pool: pg.Pool) {}
+
+  async migrate(): Promise<void> {
+    await migrate(this.pool);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async writeResults(rows: StoredResult[]): Promise<void> {
+    if (rows.length === 0) return;
+    const deltas = aggregateResults(rows);
+    // Lock rollup rows in one order (the key) so two writers never deadlock.
+    deltas.sort((a, b) =>
+      a.server !== b.server
+        ? a.server < b.server
+          ? -1
+          : 1
+        : a.granularity !== b.granularity
+          ? a.granularity < b.granularity
+            ? -1
+            : 1
+          : a.bucket !== b.bucket
+            ? a.bucket - b.bucket
+            : a.region < b.region
+              ? -1
+              : a.region > b.region
+                ? 1
+                : 0,
+    );
+    await transaction(this.pool, async (c) => {
+      await c.query(
+        `INSERT INTO results (server, region, at, ok, layer, code, duration_ms, result)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::text[], $6::text[],
+            $7::float8[], $8::text[])`,
+        [
+          rows.map((r) => r.server),
+          rows.map((r) => r.region),
+          rows.map((r) => r.at),
+          rows.map((r) => r.ok),
+          rows.map((r) => r.result.failure?.layer ?? null),
+          rows.map((r) => r.result.failure?.code ?? null),
+          rows.map((r) => r.result.durationMs),
+          rows.map((r) => toJson(r.result)),
+        ],
+      );
+      for (const d of deltas) await upsertRollup(c, d);
+    });
+  }
+
+  async listResults(q: ResultQuery): Promise<StoredResult[]> {
+    const w = new Where();
+    if (q.server !== undefined) w.add((p) => `server = ${p}`, q.server);
+    if (q.region !== undefined) w.add((p) => `region = ${p}`, q.region);
+    if (q.since !== undefined) w.add((p) => `at >= ${p}`, q.since);
+    if (q.until !== undefined) w.add((p) => `at < ${p}`, q.until);
+    if (q.before !== undefined) w.add((p) => `id < ${p}`, q.before);
+    if (q.onlyFailed) w.raw('NOT ok');
+    const limit = w.next(q.limit ?? DEFAULT_LIST_LIMIT);
+    const r = await this.pool.query<{
+      id: number;
+      server: string;
+      region: string;
+      at: number;
+      ok: boolean;
+      result: string;
+    }>(
+      `SELECT id, server, region, at, ok, result FROM results${w.sql} ORDER BY id DESC LIMIT ${limit}`,
+      w.params,
+    );
+    return r.rows.map((x) => ({
+      id: x.id,
+      server: x.server,
+      region: x.region,
+      at: x.at,
+      ok: x.ok,
+      result: JSON.parse(x.result) as ProbeResult,
+    }));
+  }
+
+  async rollups(
+    server: string,
+    g: Granularity,
+    since: number,
+    until: number,
+    region?: string,
+  ): Promise<Rollup[]> {
+    const rows = await this.rollupRows(server, g, since, until, region);
+    return region === undefined ? mergeRegions(rows, ALL_REGIONS) : rows;
+  }
+
+  async rollupsByRegion(server: string, g: Granularity, since: number, until: number): Promise<Rollup[]> {
+    return this.rollupRows(server, g, since, until);
+  }
+
+  private async rollupRows(
+    server: string,
+    g: Granularity,
+    since: number,
+    until: number,
+    region?: string,
+  ): Promise<Rollup[]> {
+    const params: unknown[] = [server, g, bucketStart(since, g), until];
+    let sql = `SELECT * FROM rollups WHERE ${RANGE}`;
+    if (region !== undefined) {
+      params.push(region);
+      sql += ' AND region = $5';
+    }
+    const r = await this.pool.query<RollupRow>(sql + ' ORDER BY bucket, region', params);
+    return r.rows.map(toRollup);
+  }
+
+  async dailyAvailability(server: string, days: number, now: number, region?: string): Promise<DailyBar[]> {
+    const DAY = GRANULARITY_MS.day;
+    const today = bucketStart(now, 'day');
+    const first = today - (days - 1) * DAY;
+    const params: unknown[] = [server, 'day', first, today + DAY];
+    let sql = `SELECT bucket, SUM(total)::bigint AS total, SUM(failed)::bigint AS failed,
+      SUM(failed_transport)::bigint AS t, SUM(failed_http)::bigint AS h,
+      SUM(failed_initialize)::bigint AS i, SUM(failed_tools_list)::bigint AS l
+      FROM rollups WHERE ${RANGE}`;
+    if (region !== undefined) {
+      params.push(region);
+      sql += ' AND region = $5';
+    }
+    const found = new Map<number, Record<'bucket' | 'total' | 'failed' | 't' | 'h' | 'i' | 'l', number>>();
+    for (const r of (await this.pool.query(sql + ' GROUP BY bucket', params)).rows) found.set(r.bucket, r);
+    const bars: DailyBar[] = [];
+    for (let i = 0; i < days; i++) {
+      const day = first + i * DAY;
+      const r = found.get(day);
+      bars.push(
+        r
+          ? {
+              day,
+              total: r.total,
+              failed: r.failed,
+              failedByLayer: { transport: r.t, http: r.h, initialize: r.i, tools_list: r.l },
+            }
+          : { day, total: 0, failed: 0, failedByLayer: layerCounts() },
+      );
+    }
+    return bars;
+  }
+
+  async latencyQuantiles(
+    server: string,
+    since: number,
+    until: number,
+    qs: number[],
+    opts: { layer?: LayerName; region?: string } = {},
+  ): Promise<LatencyQuantiles> {
+    const column = opts.layer === undefined ? 'latency' : 'layer_latency';
+    const params: unknown[] = [server, 'hour', bucketStart(since, 'hour'), until];
+    let sql = `SELECT ${column} AS h FROM rollups WHERE ${RANGE}`;
+    if (opts.region !== undefined) {
+      params.push(opts.region);
+      sql += ' AND region = $5';
+    }
+    const total: Histogram = {};
+    for (const { h } of (await this.pool.query<{ h: string }>(sql, params)).rows) {
+      const parsed = JSON.parse(h) as Histogram | Record<LayerName, Histogram>;
+      merge(
+        total,
+        opts.layer === undefined
+          ? (parsed as Histogram)
+          : (parsed as Record<LayerName, Histogram>)[opts.layer],
+      );
+    }
+    return { samples: countOf(total), values: qs.map((q) => quantile(total, q)) };
+  }
+
+  async prune(
+    rawBefore: number,
+    rollupsBefore: number,
+    minuteRollupsBefore = rollupsBefore,
+  ): Promise<{ raw: number; rollups: number }> {
+    const raw = await this.deleteInChunks(
+      'DELETE FROM results WHERE id IN (SELECT id FROM results WHERE at < $1 LIMIT $2)',
+      [rawBefore],
+    );
+    let rolled = 0;
+    for (const g of GRANULARITIES) {
+      const before = g === 'minute' ? minuteRollupsBefore : rollupsBefore;
+      rolled += await this.deleteInChunks(
+        `DELETE FROM rollups WHERE ctid IN
+          (SELECT ctid FROM rollups WHERE granularity = $1 AND bucket <= $2 LIMIT $3)`,
+        [g, before - GRANULARITY_MS[g]],
+      );
+    }
+    return { raw, rollups: rolled };
+  }
+
+  private async deleteInChunks(sql: string, params: unknown[]): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = (await this.pool.query(sql, [...params, PRUNE_CHUNK])).rowCount ?? 0;
+      total += n;
+      if (n < PRUNE_CHUNK) return total;
+    }
+  }
+
+  async saveToolSurface(
+    server: string,
+    fingerprint: string,
+    serverVersion: string | null,
+    tools: ToolDefinition[],
+    at: number,
+  ): Promise<{ surface: ToolSurface; changed: boolean }> {
+    return transaction(this.pool, async (c) => {
+      // One writer per server decides "changed", so two processes never store the same surface twice.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('mcpwatch.surface:' || $1))", [server]);
+      const latest = (
+        await c.query<SurfaceRow>('SELECT * FROM tool_surfaces WHERE server = $1 ORDER BY id DESC LIMIT 1', [
+          server,
+        ])
+      ).rows[0];
+      if (latest && latest.fingerprint === fingerprint)
+        return {
+          surface: { ...toHead(latest), tools: JSON.parse(latest.tools!) as ToolDefinition[] },
+          changed: false,
+        };
+      const text = toJson(tools);
+      const r = await c.query<{ id: number }>(
+        `INSERT INTO tool_surfaces (server, fingerprint, server_version, first_seen_at, tools)
+          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [server, fingerprint, serverVersion, at, text],
+      );
+      const surface: ToolSurface = {
+        id: r.rows[0]!.id,
+        server,
+        fingerprint,
+        serverVersion,
+        firstSeenAt: at,
+        tools: JSON.parse(text) as ToolDefinition[],
+      };
+      return { surface, changed: true };
+    });
+  }
+
+  async listToolSurfaces(server: string, limit = 100): Promise<Omit<ToolSurface, 'tools'>[]> {
+    const r = await this.pool.query<SurfaceRow>(
+      `SELECT id, server, fingerprint, server_version, first_seen_at FROM tool_surfaces
+        WHERE server = $1 ORDER BY id DESC LIMIT $2`,
+      [server, limit],
+    );
+    return r.rows.map(toHead);
+  }
+
+  async getToolSurface(id: number): Promise<ToolSurface | null> {
+    const r = (await this.pool.query<SurfaceRow>('SELECT * FROM tool_surfaces WHERE id = $1', [id])).rows[0];
+    return r ? { ...toHead(r), tools: JSON.parse(r.tools!) as ToolDefinition[] } : null;
+  }
+
+  async writeJudgement(w: JudgementWrite): Promise<void> {
+    await transaction(this.pool, async (c) => {
+      for (const i of w.incidents ?? [])
+        await c.query(
+          `INSERT INTO incidents (id, server, severity, status, opened_at, resolved_at, data)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (id) DO UPDATE SET server = excluded.server, severity = excluded.severity,
+              status = excluded.status, opened_at = excluded.opened_at, resolved_at = excluded.resolved_at,
+              data = excluded.data`,
+          [i.id, i.server, i.severity, i.status, i.openedAt, i.resolvedAt, toJson(i)],
+        );
+      for (const x of w.warnings ?? [])
+        await c.query(
+          `INSERT INTO warnings (id, server, rule, opened_at, cleared_at, data) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (id) DO UPDATE SET server = excluded.server, rule = excluded.rule,
+              opened_at = excluded.opened_at, cleared_at = excluded.cleared_at, data = excluded.data`,
+          [x.id, x.server, x.rule, x.openedAt, x.clearedAt, toJson(x)],
+        );
+      for (const m of w.outbox ?? [])
+        await c.query(
+          `INSERT INTO outbox (key, channel, incident_id, payload, created_at, not_before, attempts, status,
+            last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (key) DO NOTHING`,
+          [
+            m.key,
+            m.channel,
+            m.incidentId,
+            toJson(m.payload),
+            m.createdAt,
+            m.notBefore,
+            m.attempts,
+            m.status,
+            m.lastError,
+          ],
+        );
+      for (const s of w.engineState ?? [])
+        await c.query(
+          `INSERT INTO engine_state (server, state, at) VALUES ($1, $2, $3)
+            ON CONFLICT (server) DO UPDATE SET state = excluded.state, at = excluded.at`,
+          [s.server, s.state, s.at],
+        );
+    });
+  }
+
+  async getIncident(id: string): Promise<Incident | null> {
+    const r = (await this.pool.query<{ data: string }>('SELECT data FROM incidents WHERE id = $1', [id]))
+      .rows[0];
+    return r ? (JSON.parse(r.data) as Incident) : null;
+  }
+
+  async listIncidents(q: IncidentQuery): Promise<Incident[]> {
+    const w = new Where();
+    if (q.server !== undefined) w.add((p) => `server = ${p}`, q.server);
+    if (q.open !== undefined) w.raw(q.open ? "status <> 'resolved'" : "status = 'resolved'");
+    const limit = w.next(q.limit ?? DEFAULT_LIST_LIMIT);
+    const r = await this.pool.query<{ data: string }>(
+      `SELECT data FROM incidents${w.sql} ORDER BY opened_at DESC, id DESC LIMIT ${limit}`,
+      w.params,
+    );
+    return r.rows.map((x) => JSON.parse(x.data) as Incident);
+  }
+
+  async listWarnings(q: { server?: string; active?: boolean; limit?: number }): Promise<Warning[]> {
+    const w = new Where();
+    if (q.server !== undefined) w.add((p) => `server = ${p}`, q.server);
+    if (q.active !== undefined) w.raw(q.active ? 'cleared_at IS NULL' : 'cleared_at IS NOT NULL');
+    const limit = w.next(q.limit ?? DEFAULT_LIST_LIMIT);
+    const r = await this.pool.query<{ data: string }>(
+      `SELECT data FROM warnings${w.sql} ORDER BY opened_at DESC, id DESC LIMIT ${limit}`,
+      w.params,
+    );
+    return r.rows.map((x) => JSON.parse(x.data) as Warning);
+  }
+
+  async loadEngineStates(): Promise<{ server: string; state: string; at: number }[]> {
+    return (
+      await this.pool.query<{ server: string; state: string; at: number }>(
+        'SELECT server, state, at FROM engine_state ORDER BY server',
+      )
+    ).rows;
+  }
+
+  async dueOutbox(now: number, limit: number): Promise<OutboxMessage[]> {
+    const r = await this.pool.query<OutboxRow>(
+      `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= $1 ORDER BY not_before, id LIMIT $2`,
+      [now, limit],
+    );
+    return r.rows.map((x) => ({
+      id: x.id,
+      key: x.key,
+      channel: x.channel,
+      incidentId: x.incident_id,
+      payload: JSON.parse(x.payload) as unknown,
+      createdAt: x.created_at,
+      notBefore: x.not_before,
+      attempts: x.attempts,
+      status: x.status,
+      lastError: x.last_error,
+    }));
+  }
+
+  async existingOutboxKeys(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const r = await this.pool.query<{ key: string }>('SELECT key FROM outbox WHERE key = ANY($1::text[])', [
+      [...keys],
+    ]);
+    return new Set(r.rows.map((x) => x.key));
+  }
+
+  async updateOutbox(
+    id: number,
+    patch: Partial<Pick<OutboxMessage, 'status' | 'attempts' | 'notBefore' | 'lastError'>>,
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE outbox SET status = coalesce($1::text, status), attempts = coalesce($2::integer, attempts),
+        not_before = coalesce($3::bigint, not_before),
+        last_error = CASE WHEN $4::boolean THEN $5::text ELSE last_error END
+        WHERE id = $6`,
+      [
+        patch.status ?? null,
+        patch.attempts ?? null,
+        patch.notBefore ?? null,
+        patch.lastError !== undefined,
+        patch.lastError ?? null,
+        id,
+      ],
+    );
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const r = await this.pool.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
+    return r.rows[0]?.value ?? null;
+  }
+
+  async setMeta(key: string, value: string | null): Promise<void> {
+    if (value === null) {
+      await this.pool.query('DELETE FROM meta WHERE key = $1', [key]);
+      return;
+    }
+    await this.pool.query(
+      `INSERT INTO meta (key, value, updated_at) VALUES ($1, $2, $3)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      [key, value, Date.now()],
+    );
+  }
+
+  async listMeta(prefix: string): Promise<{ key: string; value: string }[]> {
+    const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const r = await this.pool.query<{ key: string; value: string }>(
+      "SELECT key, value FROM meta WHERE key LIKE $1 ESCAPE '\\' ORDER BY key",
+      [`${escaped}%`],
+    );
+    return r.rows;
+  }
+}
+
+/** Adds a delta into its bucket's row: counts add in SQL, histograms merge here under the row lock. */
+async function upsertRollup(c: Queryable, d: Rollup): Promise<void> {
+  const key = [d.server, d.granularity, d.bucket, d.region];
+  const f = d.failedByLayer;
+  const inserted = await c.query(
+    `INSERT INTO rollups (server, granularity, bucket, region, total, failed, failed_transport, failed_http,
+      failed_initialize, failed_tools_list, latency, layer_latency)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+    [
+      ...key,
+      d.total,
+      d.failed,
+      f.transport,
+      f.http,
+      f.initialize,
+      f.tools_list,
+      toJson(d.latency),
+      toJson(d.layerLatency),
+    ],
+  );
+  if (inserted.rowCount === 1) return;
+  const KEY = 'server = $1 AND granularity = $2 AND bucket = $3 AND region = $4';
+  const old = (
+    await c.query<{ latency: string; layer_latency: string }>(
+      `SELECT latency, layer_latency FROM rollups WHERE ${KEY} FOR UPDATE`,
+      key,
+    )
+  ).rows[0]!;
+  const latency = merge(JSON.parse(old.latency) as Histogram, d.latency);
+  const layers = JSON.parse(old.layer_latency) as Record<LayerName, Histogram>;
+  for (const l of LAYERS) layers[l] = merge(layers[l] ?? {}, d.layerLatency[l]);
+  await c.query(
+    `UPDATE rollups SET total = total + $5, failed = failed + $6, failed_transport = failed_transport + $7,
+      failed_http = failed_http + $8, failed_initialize = failed_initialize + $9,
+      failed_tools_list = failed_tools_list + $10, latency = $11, layer_latency = $12 WHERE ${KEY}`,
+    [
+      ...key,
+      d.total,
+      d.failed,
+      f.transport,
+      f.http,
+      f.initialize,
+      f.tools_list,
+      toJson(latency),
+      toJson(layers),
+    ],
+  );
+}
+
+export class PostgresUnavailableError extends Error {
+  override name = 'PostgresUnavailableError';
+}
+
+/**
+ * Connects (failing fast when PostgreSQL is unreachable: CONNECT_TIMEOUT_MS), checks or applies the
+ * migrations, and returns the store. Errors name the URL without its password.
+ */
+export async function openPostgresStore(
+  url: string,
+  opts: PostgresStoreOptions = {},
+): Promise<PostgresStore> {
+  const pool = createPool(url, opts.maxConnections);
+  try {
+    if (opts.migrate === false) await checkSchema(pool);
+    else await migrate(pool);
+  } catch (err) {
+    await pool.end().catch(() => {});
+    const e = err as Error & { code?: string };
+    throw new PostgresUnavailableError(
+      `cannot open the PostgreSQL store at ${redactUrl(url)}: ${e.message || e.code || String(err)}`,
+    );
+  }
+  return new PostgresStore(pool);
+}
