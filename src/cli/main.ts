@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   'check-config': async () => (await import('./check-config-command.js')).checkConfigCommand,
   ack: async () => (await import('./ack-command.js')).ackCommand,
   'notify-test': async () => (await import('./notify-test-command.js')).notifyTestCommand,
+  lock: async () => (await import('./lock-command.js')).lockCommand,
+  verify: async () => (await import('./verify-command.js')).verifyCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

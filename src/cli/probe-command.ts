@@ -7,7 +7,7 @@ import { parseDuration } from '../util/duration.js';
 import { UsageError, type Io } from './io.js';
 import { colors, renderReport } from './report.js';
 
-function header(value: string, previous: Record<string, string>): Record<string, string> {
+export function header(value: string, previous: Record<string, string>): Record<string, string> {
   const i = value.indexOf(':');
   if (i <= 0) throw new UsageError(`--header takes "Name: value", not "${value}"`);
   return { ...previous, [value.slice(0, i).trim()]: value.slice(i + 1).trim() };

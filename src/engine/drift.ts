@@ -97,7 +97,7 @@ function compact(v: unknown, max = 80): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-function describe(c: SchemaChange): string {
+export function describeChange(c: SchemaChange): string {
   if (c.change === 'added') return `${c.path}: added ${c.after}`;
   if (c.change === 'removed') return `${c.path}: removed ${c.before}`;
   return `${c.path}: ${c.before} → ${c.after}`;
@@ -113,7 +113,7 @@ export function formatToolDiff(d: ToolDiff): string {
   for (const t of d.changed.slice(0, TUNING.driftMaxTools)) {
     lines.push(`~ ${t.name}`);
     const shown = t.changes.slice(0, TUNING.driftMaxChangesPerTool);
-    lines.push(...shown.map((c) => `    ${describe(c)}`));
+    lines.push(...shown.map((c) => `    ${describeChange(c)}`));
     if (t.changes.length > shown.length) lines.push(`    … and ${t.changes.length - shown.length} more`);
   }
   if (d.changed.length > TUNING.driftMaxTools)
