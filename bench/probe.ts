@@ -4,6 +4,7 @@
  * Prints per-probe wall time and CPU (this process, which also runs the demo servers) and the ratios.
  */
 import { pathToFileURL } from 'node:url';
+import { Client } from 'undici';
 import { startDemoServer } from '../src/demo/demo-server.js';
 import { probe } from '../src/probe/index.js';
 import type { EraPin, ProbeOptions } from '../src/probe/types.js';
@@ -20,6 +21,56 @@ async function measure(
   for (let i = 0; i < n; i++) {
     const r = await probe(url, opts);
     if (!r.ok) throw new Error(`probe failed: ${JSON.stringify(r.failure)}`);
+  }
+  const c = process.cpuUsage(c0);
+  return { wallMs: (performance.now() - t0) / n, cpuMs: (c.user + c.system) / 1000 / n };
+}
+
+/**
+ * The floor: a bare undici loop doing the probe's four exchanges (initialize, initialized, tools/list,
+ * session DELETE) on a new connection, with no timing, classification or checks.
+ */
+async function bare(
+  url: string,
+  ca: string | undefined,
+  n: number,
+): Promise<{ wallMs: number; cpuMs: number }> {
+  const u = new URL(url);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const client = new Client(u.origin, { connect: ca ? { ca } : undefined });
+    const base = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const post = async (headers: Record<string, string>, body: unknown) => {
+      const r = await client.request({
+        path: u.pathname,
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
+      await r.body.text();
+      return r;
+    };
+    const init = await post(
+      { ...base, 'mcp-protocol-version': '2025-11-25' },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'bare', version: '0' },
+        },
+      },
+    );
+    const sid = init.headers['mcp-session-id'] as string;
+    const h = { ...base, 'mcp-protocol-version': '2025-11-25', 'mcp-session-id': sid };
+    await post(h, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    const tools = await post(h, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    if (tools.statusCode !== 200) throw new Error(`bare loop: tools/list answered ${tools.statusCode}`);
+    await (await client.request({ path: u.pathname, method: 'DELETE', headers: h })).body.text();
+    await client.close();
   }
   const c = process.cpuUsage(c0);
   return { wallMs: (performance.now() - t0) / n, cpuMs: (c.user + c.system) / 1000 / n };
@@ -63,6 +114,15 @@ export async function benchProbe(n = 100): Promise<BenchFigure[]> {
       () => measure(https.url, { ca: certs.ca, eraCache: cache }, n),
       () => measure(http.url, { eraCache: cache }, n),
     );
+    await bare(https.url, certs.ca, 20);
+    const floorHttp = await sideBySide(
+      () => measure(http.url, { eraCache: cache }, n),
+      () => bare(http.url, undefined, n),
+    );
+    const floorHttps = await sideBySide(
+      () => measure(https.url, { ca: certs.ca, eraCache: cache }, n),
+      () => bare(https.url, certs.ca, n),
+    );
     return [
       {
         name: 'HTTP, era detected every probe: wall / CPU',
@@ -81,6 +141,16 @@ export async function benchProbe(n = 100): Promise<BenchFigure[]> {
         unit: `ms / ${r2(tls.a.cpuMs)} ms`,
       },
       { name: 'ratio HTTPS / HTTP (CPU)', value: r2(tls.cpuRatio), unit: '×' },
+      {
+        name: 'HTTP: probe / bare undici loop, CPU',
+        value: r2(floorHttp.a.cpuMs),
+        unit: `ms / ${r2(floorHttp.b.cpuMs)} ms (ratio ${r2(floorHttp.cpuRatio)}×)`,
+      },
+      {
+        name: 'HTTPS: probe / bare undici loop, CPU',
+        value: r2(floorHttps.a.cpuMs),
+        unit: `ms / ${r2(floorHttps.b.cpuMs)} ms (ratio ${r2(floorHttps.cpuRatio)}×)`,
+      },
     ];
   } finally {
     await Promise.all([http.close(), https.close()]);

@@ -6,8 +6,10 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import {
+  checkServerIdentity,
   connect as tlsConnect,
   createSecureContext,
+  type DetailedPeerCertificate,
   rootCertificates,
   type SecureContext,
   type TLSSocket,
@@ -116,7 +118,7 @@ export function createConnector(opts: ConnectorOptions) {
     if (secure) {
       t = performance.now();
       state.phase = 'tls';
-      const tlsSocket = await handshake(
+      const { tlsSocket, cert } = await handshake(
         socket,
         servername ?? (isIP(host) ? undefined : host),
         host,
@@ -124,7 +126,7 @@ export function createConnector(opts: ConnectorOptions) {
         opts.signal,
       );
       tlsMs = ms(t);
-      facts = tlsFacts(tlsSocket, opts.now());
+      facts = tlsFacts(tlsSocket, opts.now(), cert);
       if (!tlsSocket.authorized) {
         tlsSocket.destroy();
         const code = String(
@@ -206,8 +208,11 @@ function handshake(
   host: string,
   secureContext: SecureContext | undefined,
   signal: AbortSignal,
-): Promise<TLSSocket> {
+): Promise<{ tlsSocket: TLSSocket; cert: DetailedPeerCertificate | undefined }> {
   return new Promise((resolve, reject) => {
+    // Node reads the whole chain (getPeerCertificate(true), costly) for its hostname check; keep that
+    // copy for tls-facts instead of reading it a second time. Not called when the chain did not verify.
+    let cert: DetailedPeerCertificate | undefined;
     const tlsSocket = tlsConnect({
       socket,
       servername,
@@ -215,6 +220,10 @@ function handshake(
       secureContext,
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
+      checkServerIdentity: (hostname, peer) => {
+        cert = peer as DetailedPeerCertificate;
+        return checkServerIdentity(hostname, peer);
+      },
     });
     const onAbort = () => {
       tlsSocket.destroy();
@@ -226,7 +235,7 @@ function handshake(
       signal.removeEventListener('abort', onAbort);
       tlsSocket.removeAllListeners('error');
       tlsSocket.on('error', noop);
-      resolve(tlsSocket);
+      resolve({ tlsSocket, cert });
     });
     tlsSocket.once('error', (err: Error & { code?: string }) => {
       signal.removeEventListener('abort', onAbort);

@@ -11,7 +11,12 @@ export class ProbeFault extends Error {
     message: string,
     readonly extra: Pick<Failure, 'httpStatus' | 'rpcCode' | 'location'> = {},
   ) {
+    // A fault is an expected, classified outcome, not a bug: capturing its stack trace cost more than
+    // the rest of a failed probe (the era probe's 404 on every first probe).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'ProbeFault';
   }
 

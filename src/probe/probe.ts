@@ -36,6 +36,12 @@ export class ProbeUsageError extends Error {
 
 export type FullProbeOptions = ProbeOptions & { lookup?: Lookup; stepTimeoutMs?: number };
 
+/**
+ * Handed to destroy() so that undici does not build a new ClientDestroyedError (with its stack trace)
+ * for every probe; anything still in flight after the probe ended is discarded anyway.
+ */
+const CLOSED = Object.assign(new Error('the probe has ended'), { name: 'ProbeClosed' });
+
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export async function probe(url: string, opts: FullProbeOptions = {}): Promise<ProbeResult> {
@@ -78,7 +84,7 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
   } finally {
     await session?.close().catch(() => {});
     deadline.dispose();
-    void ctx.dispatcher.destroy().catch(() => {});
+    void ctx.dispatcher.destroy(CLOSED).catch(() => {});
   }
 
   const result = buildResult(ctx, {

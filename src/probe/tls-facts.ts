@@ -22,8 +22,9 @@ function chainOf(leaf: DetailedPeerCertificate): DetailedPeerCertificate[] {
   return chain;
 }
 
-export function tlsFacts(socket: TLSSocket, now: number): TlsFacts | null {
-  const leaf = socket.getPeerCertificate(true);
+/** `peer` is the chain already read for the hostname check, when there was one. */
+export function tlsFacts(socket: TLSSocket, now: number, peer?: DetailedPeerCertificate): TlsFacts | null {
+  const leaf = peer ?? socket.getPeerCertificate(true);
   if (!leaf || !leaf.valid_to) return null;
   const chain = chainOf(leaf);
   const validTo = Math.min(...chain.map((c) => Date.parse(c.valid_to)).filter(Number.isFinite));
