@@ -2,7 +2,8 @@
  * Scheduler + prober at scale: N endpoints (default 10,000) at a 60 s interval, half over HTTPS, every
  * probe a full handshake and tools/list, against loopback demo servers in a separate process. Reports
  * sustained probes/s, this process's CPU and peak RSS, and the p99 lateness of probes against their
- * schedule. Run: `node --import tsx bench/monitor.ts` (BENCH_ENDPOINTS, BENCH_SECONDS to change).
+ * schedule. Run: `node --import tsx bench/monitor.ts` (BENCH_ENDPOINTS, BENCH_SECONDS to change;
+ * BENCH_PLAIN=1 makes every endpoint plain HTTP, to separate the cost of TLS).
  */
 import { pathToFileURL } from 'node:url';
 import { probe } from '../src/probe/index.js';
@@ -56,7 +57,7 @@ export async function benchMonitor(
       { concurrency: 500 },
     );
     for (let i = 0; i < endpoints; i++) {
-      const tls = i % 2 === 1;
+      const tls = !process.env.BENCH_PLAIN && i % 2 === 1;
       scheduler.add({
         name: `ep-${i}`,
         url: `${tls ? https : http}/${i}`,

@@ -3,7 +3,8 @@
  * SQLite store (raw results and rollups), engine and outbox, for N endpoints (default 10,000) at a
  * 60 s interval, half over HTTPS, against the endpoint farm in its own process. Reports sustained
  * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after.
- * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS).
+ * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS; BENCH_PLAIN=1 for
+ * plain HTTP only).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ export async function benchServe(
   try {
     writeFileSync(join(dir, 'ca.pem'), farm.ca);
     const servers = Array.from({ length: endpoints }, (_, i) =>
-      i % 2 === 1
+      !process.env.BENCH_PLAIN && i % 2 === 1
         ? `  - { name: ep-${i}, url: "${farm.https}/${i}", ca: ca.pem }`
         : `  - { name: ep-${i}, url: "${farm.http}/${i}" }`,
     );
@@ -42,7 +43,9 @@ export async function benchServe(
       const m = process.memoryUsage();
       peakRss = Math.max(peakRss, m.rss);
       if (process.env.BENCH_TIMELINE && ++ticks % 40 === 0)
-        console.error(`${ticks / 4}s: rss ${Math.round(m.rss / 2 ** 20)} MiB, heap ${Math.round(m.heapUsed / 2 ** 20)} MiB, external ${Math.round(m.external / 2 ** 20)} MiB, completed ${monitor.stats().scheduler.completed}`);
+        console.error(
+          `${ticks / 4}s: rss ${Math.round(m.rss / 2 ** 20)} MiB, heap ${Math.round(m.heapUsed / 2 ** 20)} MiB, external ${Math.round(m.external / 2 ** 20)} MiB, completed ${monitor.stats().scheduler.completed}`,
+        );
     }, 250);
     const cpu0 = process.cpuUsage();
     const t0 = Date.now();
