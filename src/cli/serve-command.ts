@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { startDemoServer, type DemoServer } from '../demo/demo-server.js';
 import { Monitor } from '../monitor/monitor.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
-import { openStore } from '../store/open.js';
+import { openStore, StoreUnavailableError } from '../store/open.js';
 import { createLogger } from '../util/logger.js';
 import {
   createWebMetrics,
@@ -66,7 +66,9 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
             { url: demo.url },
             `demo MCP server listening; break it with: curl -X POST ${demo.url.replace(/\/mcp$/, '/fault')} -d '{"mode":"down"}'`,
           );
-        const store = await openStore(file.storage);
+        const store = await openStore(file.storage).catch((err: unknown) => {
+          throw err instanceof StoreUnavailableError ? new UsageError(err.message) : err;
+        });
         const { config, maintenance, problems } = await withApiChanges(file, store);
         for (const p of problems)
           log.warn(`a server changed through the API no longer fits the config and is left out: ${p}`);
