@@ -23,6 +23,11 @@ export interface ProbeContext {
   connector: ReturnType<typeof createConnector>;
   deadline: Deadline;
   userHeaders: Record<string, string>;
+  /**
+   * The origin the configured headers (Authorization, API keys) belong to: the target's. Requests to
+   * any other origin (a cross-origin redirect, a legacy SSE endpoint elsewhere) go without them.
+   */
+  headersOrigin: string | null;
   maxBodyBytes: number;
   maxSseEvents: number;
   stepTimeoutMs: number | undefined;
@@ -69,6 +74,7 @@ export function createContext(
     connector,
     deadline: o.deadline,
     userHeaders: o.headers,
+    headersOrigin: null,
     maxBodyBytes: o.maxBodyBytes,
     maxSseEvents: o.maxSseEvents,
     stepTimeoutMs: o.stepTimeoutMs,
@@ -108,7 +114,7 @@ export async function send(ctx: ProbeContext, o: SendOptions): Promise<Exchange>
       origin: o.url.origin,
       path: o.url.pathname + o.url.search,
       method: o.method,
-      headers: { 'user-agent': 'mcpwatch/0.1', ...ctx.userHeaders, ...o.headers },
+      headers: { 'user-agent': 'mcpwatch/0.1', ...configuredHeaders(ctx, o.url), ...o.headers },
       body: o.body,
       signal,
     });
@@ -128,6 +134,18 @@ export async function send(ctx: ProbeContext, o: SendOptions): Promise<Exchange>
   } catch (err) {
     throw classifyWireError(ctx, err, o, signal);
   }
+}
+
+/** The configured headers, for requests to their own origin only. */
+function configuredHeaders(ctx: ProbeContext, url: URL): Record<string, string> {
+  if (ctx.headersOrigin === null || url.origin === ctx.headersOrigin) return ctx.userHeaders;
+  if (Object.keys(ctx.userHeaders).length > 0)
+    warn(
+      ctx,
+      'redirect_headers_dropped',
+      `the configured headers (${Object.keys(ctx.userHeaders).join(', ')}) were not sent to ${url.origin}: they belong to ${ctx.headersOrigin}`,
+    );
+  return {};
 }
 
 export function classifyWireError(

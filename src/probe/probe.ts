@@ -66,6 +66,7 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
     maxSseEvents: opts.maxSseEvents ?? PROBE_DEFAULTS.maxSseEvents,
     stepTimeoutMs: opts.stepTimeoutMs,
   });
+  ctx.headersOrigin = target.origin;
 
   let session: McpSession | null = null;
   let tools: { summary: ToolsSummary; definitions: ToolDefinition[] } | null = null;
