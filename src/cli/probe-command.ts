@@ -94,9 +94,8 @@ Examples:
             era: o.era,
             blockPrivateAddresses: Boolean(o.blockPrivate),
           });
-          io.out(
-            o.json ? JSON.stringify(result, null, 2) : renderReport(result, io.tty ? colors : undefined),
-          );
+          if (o.json) io.out(JSON.stringify(result, null, 2));
+          else io.out(renderReport(result, io.tty ? colors : undefined), io.tty);
           setExit(result.ok ? 0 : 1);
         } catch (err) {
           if (err instanceof ProbeUsageError) throw new UsageError(err.message);

@@ -1,5 +1,6 @@
 /** The human report of one probe: a line per layer, the failure in plain words, and the facts around it. */
 import { LAYERS, type LayerName, type ProbeResult } from '../probe/types.js';
+import { neutraliseDeep } from '../util/unsafe-text.js';
 import { LIKELY_FIX } from './explain.js';
 
 export interface Style {
@@ -41,7 +42,9 @@ function detail(r: ProbeResult, layer: LayerName): string {
   }
 }
 
-export function renderReport(r: ProbeResult, style: Style = plain): string {
+/** The report; every string of the result (remote text) is neutralised first, so colours stay ours. */
+export function renderReport(result: ProbeResult, style: Style = plain): string {
+  const r = neutraliseDeep(result);
   const out: string[] = [`${r.url}`];
   for (const layer of LAYERS) {
     const l = r.layers[layer];
