@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { aliasCycles } from './alias-cycles.js';
 import { buildConfig } from './build.js';
 import type { CheckContext } from './checks/context.js';
 import { checkHygiene } from './checks/hygiene.js';
@@ -49,6 +50,16 @@ export function parseConfig(text: string, env: Env = process.env, opts: ParseOpt
   doc.errors.forEach((e) => yamlProblem(e, 'error'));
   doc.warnings.forEach((e) => yamlProblem(e, 'warning'));
   if (doc.errors.length > 0) return { config: null, problems: problems.list() };
+  const cycles = aliasCycles(doc);
+  for (const { alias, offset } of cycles) {
+    const { line, col } = lines.linePos(offset);
+    problems.at(
+      { line, column: col },
+      `YAML: the alias *${alias.source} refers to the node that contains it (anchor &${alias.source}), which would be infinitely deep`,
+      'error',
+    );
+  }
+  if (cycles.length > 0) return { config: null, problems: problems.list() };
 
   let plain: unknown;
   try {
