@@ -22,6 +22,7 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       host: raw.server?.host ?? DEFAULTS.server.host,
       publicUrl: (raw.server?.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, ''),
       public: raw.server?.public ?? DEFAULTS.server.public,
+      publicMetrics: raw.server?.publicMetrics ?? DEFAULTS.server.publicMetrics,
     },
     storage:
       raw.storage?.postgres !== undefined

@@ -6,7 +6,7 @@ import { LAYERS, type LayerName } from '../probe/types.js';
 import type { ServerRules } from '../engine/types.js';
 
 export const DEFAULTS = {
-  server: { port: 8080, host: '127.0.0.1', public: false },
+  server: { port: 8080, host: '127.0.0.1', public: false, publicMetrics: true },
   storage: { sqlite: './data/mcpwatch.db' },
   retention: { rawMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },
   scheduler: { concurrency: 100 },

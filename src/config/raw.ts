@@ -84,7 +84,13 @@ export interface RawStatusPage {
 }
 
 export interface RawConfig {
-  server?: { port?: number; host?: string; publicUrl?: string; public?: boolean };
+  server?: {
+    port?: number;
+    host?: string;
+    publicUrl?: string;
+    public?: boolean;
+    publicMetrics?: boolean;
+  };
   storage?: { sqlite?: string; postgres?: string };
   retention?: { raw?: RawDuration; rollups?: RawDuration };
   scheduler?: { concurrency?: number };

@@ -47,7 +47,14 @@ export interface StatusPageConfig {
 export interface Config {
   /** The file it came from (for messages), or null when built in code. */
   file: string | null;
-  server: { port: number; host: string; publicUrl: string; public: boolean };
+  server: {
+    port: number;
+    host: string;
+    publicUrl: string;
+    public: boolean;
+    /** Serve /metrics without a token; false requires a `read` token. */
+    publicMetrics: boolean;
+  };
   storage: { sqlite: string } | { postgres: string };
   retention: { rawMs: number; rollupsMs: number };
   scheduler: { concurrency: number };

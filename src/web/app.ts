@@ -28,7 +28,7 @@ export interface WebOptions {
   logger?: boolean | NonNullable<FastifyServerOptions['loggerInstance']> | Record<string, unknown>;
   /** Metrics to expose on /metrics; serve passes the instance it feeds with recordProbe(). */
   metrics?: WebMetrics;
-  /** Serve /metrics without a token (default true); false requires a `read` bearer token. */
+  /** Serve /metrics without a token (default: config `server.publicMetrics`, true); false requires a `read` bearer token. */
   publicMetrics?: boolean;
   /** Mark cookies Secure (default: when config.server.publicUrl is https). */
   secureCookies?: boolean;
@@ -112,7 +112,7 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
   const tokens = new TokenStore(view.store, now);
   const authFailures = new RateLimiter(30, 60_000, now);
   const metrics = opts.metrics ?? createWebMetrics(view);
-  const publicMetrics = opts.publicMetrics ?? true;
+  const publicMetrics = opts.publicMetrics ?? config.server.publicMetrics ?? true;
 
   app.get('/healthz', async (_req, reply) => {
     await view.store.getMeta('web.healthz');

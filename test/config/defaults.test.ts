@@ -12,7 +12,13 @@ test('a minimal config gets every default', () => {
   assert.deepEqual(problems, []);
   assert.deepEqual(config, {
     file: null,
-    server: { port: 8080, host: '127.0.0.1', publicUrl: 'http://localhost:8080', public: false },
+    server: {
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:8080',
+      public: false,
+      publicMetrics: true,
+    },
     storage: { sqlite: './data/mcpwatch.db' },
     retention: { rawMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },
     scheduler: { concurrency: 100 },

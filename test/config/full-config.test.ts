@@ -82,7 +82,13 @@ const DAY = 86_400_000;
 
 const EXPECTED: Config = {
   file: null,
-  server: { port: 9090, host: '0.0.0.0', publicUrl: 'https://status.example.com', public: true },
+  server: {
+    port: 9090,
+    host: '0.0.0.0',
+    publicUrl: 'https://status.example.com',
+    public: true,
+    publicMetrics: true,
+  },
   storage: { postgres: 'postgres://mcpwatch@db.internal/mcpwatch' },
   retention: { rawMs: 14 * DAY, rollupsMs: 365 * DAY },
   scheduler: { concurrency: 500 },
