@@ -1,4 +1,5 @@
 /** `mcpwatch serve`: scheduler, prober, engine, alerts and the web face, until SIGTERM or SIGINT. */
+import { ToolTelemetry } from '../telemetry/telemetry.js';
 import { Command } from 'commander';
 import { startDemoServer, type DemoServer } from '../demo/demo-server.js';
 import { Monitor } from '../monitor/monitor.js';
@@ -73,7 +74,15 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         for (const p of problems)
           log.warn(`a server changed through the API no longer fits the config and is left out: ${p}`);
         const monitor = new Monitor({ config, store, log, maintenance });
-        const view = new MonitorViewAdapter(monitor);
+        const telemetry = new ToolTelemetry({
+          servers: () => monitor.servers(),
+          now: () => monitor.now(),
+          judge: (name, judge) => monitor.judgeTools(name, judge),
+          onError: (err, server) => log.error({ err, server }, 'judging tool calls failed'),
+          maxBodyBytes: config.telemetry?.maxBodyBytes,
+          maxToolsPerServer: config.telemetry?.maxToolsPerServer,
+        });
+        const view = new MonitorViewAdapter(monitor, { telemetry });
         const metrics = createWebMetrics(view);
         monitor.setHooks({
           onProbe: (server, result) => metrics.recordProbe(result, server),
@@ -94,6 +103,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
           },
         });
         await monitor.start();
+        telemetry.start();
         const token = await ensureFirstToken(store);
         const web = await startWeb(view, { metrics, port, logger: false });
         log.info(
@@ -108,6 +118,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         const signal = await stopRequested;
         log.info({ signal }, 'stopping: finishing in-flight probes');
         await web.app.close();
+        await telemetry.stop();
         await monitor.stop();
         await store.close();
         setExit(0);

@@ -2,9 +2,9 @@
 import { resolve } from 'node:path';
 import type { ServerRules } from '../engine/types.js';
 import { parseDuration } from '../util/duration.js';
-import type { ServerConfig } from './types.js';
+import type { ServerConfig, ServerTelemetry, ToolThresholds } from './types.js';
 import { DEFAULTS } from './defaults.js';
-import type { RawDuration, RawProbeSettings, RawServer, RawThresholds } from './raw.js';
+import type { RawDuration, RawProbeSettings, RawServer, RawServerTelemetry, RawThresholds } from './raw.js';
 
 export function buildServer(
   raw: RawServer,
@@ -26,6 +26,7 @@ export function buildServer(
     paused: raw.paused ?? false,
     rules: buildRules(raw, defaults),
     routes: raw.routes ?? null,
+    telemetry: buildTelemetry(raw.name, raw.telemetry ?? {}),
     entry: structuredClone(raw),
   };
 }
@@ -64,6 +65,29 @@ function buildThresholds(t: RawThresholds): ServerRules['thresholds'] {
     softFailures: t.softFailures ?? d.softFailures,
     successRate24hLow: t.successRate24hLow ?? d.successRate24hLow,
     successRate24hHigh: t.successRate24hHigh ?? d.successRate24hHigh,
+  };
+}
+
+/** `servers[].telemetry` with defaults: every tool inherits the server's thresholds. */
+export function buildTelemetry(name: string, t: RawServerTelemetry): ServerTelemetry {
+  const d = DEFAULTS.telemetry;
+  const errorRate = t.errorRate ?? d.errorRate;
+  const minCalls = t.minCalls ?? d.minCalls;
+  const tools: Record<string, ToolThresholds> = {};
+  for (const [tool, x] of Object.entries(t.tools ?? {}))
+    tools[tool] = {
+      errorRate: x.errorRate ?? errorRate,
+      minCalls: x.minCalls ?? minCalls,
+      alert: x.alert ?? t.alert ?? true,
+    };
+  return {
+    serviceName: t.serviceName ?? name,
+    windowMs: t.window === '1h' ? 3_600_000 : d.windowMs,
+    errorRate,
+    minCalls,
+    alert: t.alert ?? true,
+    allFailingMinCalls: t.allFailing?.minCalls ?? d.allFailingMinCalls,
+    tools,
   };
 }
 

@@ -46,6 +46,10 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       logoUrl: p.logo ?? null,
       description: p.description ?? null,
     })),
+    telemetry: {
+      maxBodyBytes: raw.telemetry?.maxBodyBytes ?? DEFAULTS.telemetry.maxBodyBytes,
+      maxToolsPerServer: raw.telemetry?.maxToolsPerServer ?? DEFAULTS.telemetry.maxToolsPerServer,
+    },
     serverDefaults: structuredClone(raw.defaults ?? {}),
   };
 }

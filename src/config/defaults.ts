@@ -36,6 +36,14 @@ export const DEFAULTS = {
   digest: { schedule: 'mon 09:00', timezone: 'UTC' },
   channelTimeoutMs: 10_000,
   maintenanceExcludeFromSlo: true,
+  telemetry: {
+    windowMs: 5 * 60_000,
+    errorRate: 0.2,
+    minCalls: 20,
+    allFailingMinCalls: 10,
+    maxBodyBytes: 16 * 1024 * 1024,
+    maxToolsPerServer: 100,
+  },
 } as const;
 
 /** The pseudo-channel that collects P3 findings into the digest instead of sending each one. */

@@ -49,6 +49,19 @@ export interface RawProbeSettings {
   followRedirects?: boolean;
 }
 
+export interface RawToolThresholds {
+  errorRate?: number;
+  minCalls?: number;
+  alert?: boolean;
+}
+
+export interface RawServerTelemetry extends RawToolThresholds {
+  serviceName?: string;
+  window?: '5m' | '1h';
+  allFailing?: { minCalls?: number };
+  tools?: Record<string, RawToolThresholds>;
+}
+
 export interface RawServer extends RawProbeSettings {
   name: string;
   url: string;
@@ -57,6 +70,7 @@ export interface RawServer extends RawProbeSettings {
   ca?: string;
   paused?: boolean;
   routes?: RawRoutes;
+  telemetry?: RawServerTelemetry;
 }
 
 export interface RawChannel {
@@ -102,4 +116,5 @@ export interface RawConfig {
   digest?: { schedule?: string; timezone?: string; channels?: string[] };
   maintenance?: RawMaintenance[];
   statusPages?: RawStatusPage[];
+  telemetry?: { maxBodyBytes?: number; maxToolsPerServer?: number };
 }

@@ -7,6 +7,32 @@ import type { MaintenanceWindow, ServerRules } from '../engine/types.js';
 import type { WeeklyTime } from '../util/weekly-time.js';
 import type { RawProbeSettings, RawServer } from './raw.js';
 
+/** Per-tool thresholds of real traffic (`servers[].telemetry.tools.NAME`). */
+export interface ToolThresholds {
+  /** P2 when the tool's error rate over `window` reaches this (0..1). */
+  errorRate: number;
+  /** ...with at least this many calls in the window. */
+  minCalls: number;
+  /** False: the tool's calls are counted and shown, never alerted on. */
+  alert: boolean;
+}
+
+/** `servers[].telemetry`: how OpenTelemetry tool calls map to the server and are judged. */
+export interface ServerTelemetry {
+  /** Resource `service.name` of the server's spans and metrics (default: the server's name). */
+  serviceName: string;
+  /** Window of the tool rules (default 5m). */
+  windowMs: number;
+  /** Defaults of every tool (20%, 20 calls). */
+  errorRate: number;
+  minCalls: number;
+  /** False: no tool of the server is alerted on (tools may say otherwise). */
+  alert: boolean;
+  /** P1 when every call of the server failed over the window, with at least this many calls (default 10). */
+  allFailingMinCalls: number;
+  tools: Record<string, ToolThresholds>;
+}
+
 export interface ServerConfig {
   name: string;
   url: string;
@@ -23,6 +49,8 @@ export interface ServerConfig {
   rules: ServerRules;
   /** Per-server alert routing override (severity -> channel names). */
   routes: Partial<Record<'P1' | 'P2' | 'P3', string[]>> | null;
+  /** Always set by the config loader; optional for configs built in code (defaults then apply). */
+  telemetry?: ServerTelemetry;
   /** The entry as written (after ${ENV} substitution), for changes that merge into it (API PATCH). */
   entry?: RawServer;
 }
@@ -69,6 +97,8 @@ export interface Config {
   digest: { cron: string; channels: string[]; schedule: WeeklyTime; timezone: string };
   maintenance: MaintenanceWindow[];
   statusPages: StatusPageConfig[];
+  /** OTLP ingest (`telemetry`): body cap (after decompression) and tools kept per server. */
+  telemetry?: { maxBodyBytes: number; maxToolsPerServer: number };
   /** The `defaults` section as written: servers added at runtime inherit it (see parseServerEntry). */
   serverDefaults?: RawProbeSettings;
 }

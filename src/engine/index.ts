@@ -15,3 +15,4 @@ export { judgeResult, SOFT_CODES, type ResultVerdict } from './verdict.js';
 export { diffTools, formatToolDiff, type ToolDiff, type SchemaChange } from './drift.js';
 export { RULES, type Rule } from './rules/index.js';
 export * from './types.js';
+export { observeTools, sameToolVerdict } from './tools.js';

@@ -68,7 +68,7 @@ export function tick(
   return finish(before, s, events);
 }
 
-function judgeAndAdvance(
+export function judgeAndAdvance(
   s: EngineState,
   round: RoundVerdict | null,
   now: number,
@@ -132,7 +132,7 @@ function refreshLatency(s: EngineState, at: number): void {
   if (baseline !== m.baseline || trend !== m.trend) s.memory = { ...m, baseline, trend };
 }
 
-function finish(before: Incident | null, s: EngineState, events: EngineEvent[]): ObserveResult {
+export function finish(before: Incident | null, s: EngineState, events: EngineEvent[]): ObserveResult {
   let incident: Incident | null = null;
   if (s.incident !== before) {
     const resolved = events.find((e) => e.type === 'incident_resolved');

@@ -10,7 +10,7 @@
  * Functions of the engine never change a state they are given: they return a new one (sharing what
  * did not change). Incidents and warnings are immutable values.
  */
-import type { Incident, RuleId, ServerRules, Warning } from './types.js';
+import type { Incident, RuleId, ServerRules, ToolFacts, Warning } from './types.js';
 import { DAY_MS, HOUR_MS } from './tuning.js';
 import { cloneRecent, createRecent, recentCapacity, type RecentRing } from './recent.js';
 import { cloneBuckets, createBuckets, type BucketRing } from './buckets.js';
@@ -57,6 +57,8 @@ export interface Memory {
   /** Cached per day and per hour: they only change when the day or hour does. */
   baseline: LatencyBaseline | null;
   trend: LatencyTrend | null;
+  /** The last judgement of real tool calls (OpenTelemetry), for the tool rules; absent in older states. */
+  tools?: ToolFacts | null;
 }
 
 export interface ActiveMaintenance {
@@ -107,6 +109,7 @@ function emptyMemory(): Memory {
     warningHeldAt: {},
     baseline: null,
     trend: null,
+    tools: null,
   };
 }
 

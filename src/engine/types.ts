@@ -39,6 +39,8 @@ export type RuleId =
   | 'success_rate_24h' // P3: 95-99% over 24 h
   | 'slo_slow_burn' // P3: 1x over 3 d and 6 h
   | 'regional_failure' // P3: failures seen in a minority of regions
+  | 'tool_error_rate' // P2: a tool's error rate in real traffic (OpenTelemetry) passed its threshold
+  | 'tool_calls_failing' // P1: every tool call of the server failed (OpenTelemetry)
   | 'channel_failing'; // P3, raised by the monitor (not the engine): an alert channel keeps failing
 
 export interface TimelineEntry {
@@ -144,6 +146,30 @@ export interface ServerRules {
     successRate24hLow: number; // 0.95
     successRate24hHigh: number; // 0.99
   };
+}
+
+/** A tool whose error rate in real traffic passed its threshold (telemetry/tool-rules.ts). */
+export interface FailingTool {
+  tool: string;
+  calls: number;
+  errors: number;
+  errorRate: number;
+  threshold: number;
+}
+
+/**
+ * What the tool-call telemetry (OpenTelemetry spans and metrics) says about a server, as judged by
+ * telemetry/tool-rules.ts with its hysteresis; the tool rules (rules/tools.ts) read it from memory.
+ */
+export interface ToolFacts {
+  /** When it was judged. */
+  at: number;
+  /** The window the counts are over. */
+  windowMs: number;
+  /** Tools over their threshold, worst first. */
+  failing: FailingTool[];
+  /** Every call of the server failed (enough of them). */
+  allFailing: { calls: number; errors: number } | null;
 }
 
 // ---------------------------------------------------------------------------------------------

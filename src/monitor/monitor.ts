@@ -23,7 +23,9 @@ import {
   deserializeState,
   judgeResult,
   observe,
+  observeTools,
   openIncident,
+  sameToolVerdict,
   postUpdate as updateIncident,
   resolveManually,
   serializeState,
@@ -38,6 +40,7 @@ import type {
   IncidentStatus,
   MaintenanceWindow,
   ObserveContext,
+  ToolFacts,
   Warning,
 } from '../engine/types.js';
 import { probeDetailed, type FullProbeOptions } from '../probe/index.js';
@@ -302,6 +305,24 @@ export class Monitor {
       );
       await this.commit(t, r.state, r.events, r.incident, now);
       return ok;
+    });
+  }
+
+  /**
+   * Judges a server's real tool calls (telemetry/): `judge` gets the facts judged last and returns
+   * the new ones; only a changed verdict (other failing tools, or every call failing or not) goes
+   * through the engine and is committed.
+   */
+  async judgeTools(name: string, judge: (previous: ToolFacts | null) => ToolFacts): Promise<void> {
+    await this.queue.run(name, async () => {
+      const t = this.tracked.get(name);
+      if (!t) return;
+      const previous = t.state.memory.tools ?? null;
+      const facts = judge(previous);
+      if (sameToolVerdict(previous, facts)) return;
+      const now = this.now();
+      const r = observeTools(t.state, facts, { now, inPlace: true });
+      await this.commit(t, r.state, r.events, r.incident, now);
     });
   }
 

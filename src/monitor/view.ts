@@ -3,6 +3,8 @@
  * want, incident actions, and server and maintenance changes made through the API (kept in the
  * store's meta table, so they survive restarts; the file stays as written).
  */
+import type { TelemetryFace } from '../telemetry/telemetry.js';
+import type { ToolFacts } from '../engine/types.js';
 import { parseServerEntry, type Config, type ServerConfig } from '../config/index.js';
 import type { RawServer } from '../config/raw.js';
 import { summarize } from '../engine/index.js';
@@ -76,9 +78,18 @@ export function toViewSummary(e: EngineSummary, t: Tracked, now: number): Server
 
 export class MonitorViewAdapter implements MonitorView {
   readonly store: Store;
+  readonly telemetry?: TelemetryFace;
 
-  constructor(private readonly monitor: Monitor) {
+  constructor(
+    private readonly monitor: Monitor,
+    opts: { telemetry?: TelemetryFace } = {},
+  ) {
     this.store = monitor.store;
+    if (opts.telemetry) this.telemetry = opts.telemetry;
+  }
+
+  toolFacts(server: string): ToolFacts | null {
+    return this.monitor.get(server)?.state.memory.tools ?? null;
   }
 
   config(): Config {

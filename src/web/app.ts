@@ -20,6 +20,7 @@ import { createWebMetrics, type WebMetrics } from './metrics.js';
 import type { MonitorView } from './monitor-view.js';
 import { registerStatusRoutes } from './status/routes.js';
 import { errorPage } from './html/error-page.js';
+import { registerOtlp } from './otlp.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -135,6 +136,7 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
   });
 
   registerApi(app, API_ROUTES, { view, tokens, publicUrl }, authFailures);
+  if (view.telemetry) registerOtlp(app, { telemetry: view.telemetry, tokens, authFailures });
   registerStatusRoutes(app, view);
   const limit = opts.loginLimit ?? { attempts: 10, windowMs: 15 * 60_000 };
   registerDashboard(app, {

@@ -31,6 +31,8 @@ import type {
 } from '../engine/types.js';
 import type { ErrorCode, Failure, LayerName, ProbeResult } from '../probe/types.js';
 import type { Store } from '../store/store.js';
+import type { TelemetryFace } from '../telemetry/telemetry.js';
+import type { ToolFacts } from '../engine/types.js';
 
 /** Latency percentiles in ms; null when there were no ok samples. */
 export interface Percentiles {
@@ -162,4 +164,9 @@ export interface MonitorView {
   removeMaintenance(id: string): Promise<boolean>;
 
   channelHealth(): ChannelHealth[];
+
+  /** Real traffic (OpenTelemetry): OTLP ingest and per-tool stats; absent, /v1/* is not served. */
+  readonly telemetry?: TelemetryFace;
+  /** The last judgement of a server's tool calls (which tools fail now). */
+  toolFacts?(server: string): ToolFacts | null;
 }

@@ -64,6 +64,15 @@ test('a minimal config gets every default', () => {
           },
         },
         routes: null,
+        telemetry: {
+          serviceName: 'docs',
+          windowMs: 300_000,
+          errorRate: 0.2,
+          minCalls: 20,
+          alert: true,
+          allFailingMinCalls: 10,
+          tools: {},
+        },
         entry: { name: 'docs', url: 'https://docs.example.com/mcp' },
       },
     ],
@@ -73,6 +82,7 @@ test('a minimal config gets every default', () => {
     digest: { cron: '0 9 * * 1', channels: [], schedule: { days: [1], hour: 9, minute: 0 }, timezone: 'UTC' },
     maintenance: [],
     statusPages: [],
+    telemetry: { maxBodyBytes: 16 * 1024 * 1024, maxToolsPerServer: 100 },
     serverDefaults: {},
   });
 });

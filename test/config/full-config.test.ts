@@ -33,6 +33,12 @@ servers:
     era: auto
     followRedirects: true
     routes: { P1: [team] }
+    telemetry:
+      serviceName: docs-search-prod
+      errorRate: 0.1
+      minCalls: 50
+      allFailing: { minCalls: 5 }
+      tools: { search: { errorRate: 0.3 }, debug_echo: { alert: false } }
   - name: legacy-sse
     url: http://legacy.example.com/sse
     expect: { auth: required }
@@ -128,6 +134,18 @@ const EXPECTED: Config = {
         },
       },
       routes: { P1: ['team'] },
+      telemetry: {
+        serviceName: 'docs-search-prod',
+        windowMs: 300_000,
+        errorRate: 0.1,
+        minCalls: 50,
+        alert: true,
+        allFailingMinCalls: 5,
+        tools: {
+          search: { errorRate: 0.3, minCalls: 50, alert: true },
+          debug_echo: { errorRate: 0.1, minCalls: 50, alert: false },
+        },
+      },
       entry: {
         name: 'docs-search',
         url: 'https://mcp.example.com/mcp',
@@ -141,6 +159,13 @@ const EXPECTED: Config = {
         era: 'auto',
         followRedirects: true,
         routes: { P1: ['team'] },
+        telemetry: {
+          serviceName: 'docs-search-prod',
+          errorRate: 0.1,
+          minCalls: 50,
+          allFailing: { minCalls: 5 },
+          tools: { search: { errorRate: 0.3 }, debug_echo: { alert: false } },
+        },
       },
     },
     {
@@ -172,6 +197,15 @@ const EXPECTED: Config = {
         thresholds: { ...DEFAULTS.thresholds, errorRate5mP1: 0.5, flappingWindowMs: 3_600_000 },
       },
       routes: null,
+      telemetry: {
+        serviceName: 'legacy-sse',
+        windowMs: 300_000,
+        errorRate: 0.2,
+        minCalls: 20,
+        alert: true,
+        allFailingMinCalls: 10,
+        tools: {},
+      },
       entry: {
         name: 'legacy-sse',
         url: 'http://legacy.example.com/sse',
@@ -243,6 +277,7 @@ const EXPECTED: Config = {
     },
     { slug: 'search', title: 'Search', servers: ['docs-search'], logoUrl: null, description: null },
   ],
+  telemetry: { maxBodyBytes: 16 * 1024 * 1024, maxToolsPerServer: 100 },
   serverDefaults: {
     interval: '30s',
     timeout: '5s',

@@ -7,10 +7,17 @@ import { P1_RULES } from './p1.js';
 import { P2_RULES } from './p2.js';
 import { P3_RULES } from './p3.js';
 import type { Rule } from './rule.js';
+import { TOOL_P1_RULES, TOOL_P2_RULES } from './tools.js';
 
 export type { Facts, Finding, Rule } from './rule.js';
 
-export const RULES: readonly Rule[] = [...P1_RULES, ...P2_RULES, ...P3_RULES];
+export const RULES: readonly Rule[] = [
+  ...P1_RULES,
+  ...TOOL_P1_RULES,
+  ...P2_RULES,
+  ...TOOL_P2_RULES,
+  ...P3_RULES,
+];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

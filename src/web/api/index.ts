@@ -11,6 +11,7 @@ import { sloRoutes } from './slo.js';
 import { statsRoutes } from './stats.js';
 import { statusPageRoutes } from './status-pages.js';
 import { surfaceRoutes } from './surfaces.js';
+import { toolRoutes } from './tools.js';
 import { warningRoutes } from './warnings.js';
 
 export const API_VERSION = '1.0.0';
@@ -31,6 +32,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   openApiRoute,
   ...serverRoutes,
   ...statsRoutes,
+  ...toolRoutes,
   ...sloRoutes,
   ...surfaceRoutes,
   ...resultRoutes,

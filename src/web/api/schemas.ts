@@ -96,6 +96,8 @@ const rawServerProperties: Record<string, JsonSchema> = {
     additionalProperties: false,
     properties: Object.fromEntries(['P1', 'P2', 'P3'].map((s) => [s, stringList])),
   },
+  /** servers[].telemetry (docs/config.md); checked in full by the config schema. */
+  telemetry: { type: 'object', maxProperties: 20 },
 };
 
 export const rawServerBody: JsonSchema = {
@@ -388,6 +390,45 @@ export const COMPONENTS: Record<string, JsonSchema> = {
       pending: { type: 'integer' },
     },
   },
+  ToolCallWindow: {
+    type: 'object',
+    description: 'Calls of one tool over one window (real traffic, from OpenTelemetry).',
+    properties: {
+      calls: { type: 'integer' },
+      errors: { type: 'integer' },
+      errorRate: rate,
+      latency: percentiles,
+    },
+  },
+  ToolStats: {
+    type: 'object',
+    description:
+      'One tool of a server as its OpenTelemetry spans and metrics tell: calls, errors, error rate and latency (ms) over the rule window, and every window.',
+    required: ['name', 'calls', 'errors', 'errorRate', 'latency', 'windows'],
+    properties: {
+      name: { type: 'string' },
+      calls: { type: 'integer' },
+      errors: { type: 'integer' },
+      errorRate: rate,
+      latency: percentiles,
+      windows: {
+        type: 'object',
+        properties: Object.fromEntries(['5m', '1h', '24h'].map((w) => [w, ref('ToolCallWindow')])),
+      },
+      failing: { type: 'boolean', description: 'the tool_error_rate trigger names this tool now' },
+      threshold: {
+        type: 'object',
+        properties: {
+          errorRate: { type: 'number' },
+          minCalls: { type: 'integer' },
+          alert: { type: 'boolean' },
+        },
+      },
+      lastCallAt: ms,
+      lastErrorAt: nullable(ms),
+      lastErrorType: nullable({ type: 'string', description: 'error.type of the last failed call' }),
+    },
+  },
   Token: {
     type: 'object',
     description: 'A token as listed: never its secret or hash.',
@@ -395,7 +436,7 @@ export const COMPONENTS: Record<string, JsonSchema> = {
     properties: {
       id: { type: 'string' },
       name: { type: 'string' },
-      scope: { type: 'string', enum: ['read', 'admin'] },
+      scope: { type: 'string', enum: ['read', 'admin', 'ingest'] },
       createdAt: ms,
     },
   },

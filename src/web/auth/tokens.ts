@@ -1,12 +1,13 @@
 /**
  * API tokens: `mcpw_<id>_<secret>`, stored only as a sha256 hash in the store's meta table (key
  * `web.tokens`, a JSON list). The secret is shown once, when created, and never again: not in
- * responses, not in pages, not in logs. Scopes: `read` (GET everything) and `admin` (read + change).
+ * responses, not in pages, not in logs. Scopes: `read` (GET everything), `admin` (read + change,
+ * and ingest) and `ingest` (only sends OpenTelemetry data to /v1/traces and /v1/metrics).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../store/store.js';
 
-export type Scope = 'read' | 'admin';
+export type Scope = 'read' | 'admin' | 'ingest';
 
 export interface TokenRecord {
   id: string;
@@ -31,7 +32,7 @@ export function hashToken(token: string): string {
 }
 
 export function scopeAllows(have: Scope, need: Scope): boolean {
-  return have === 'admin' || need === 'read';
+  return have === 'admin' || have === need;
 }
 
 export function tokenInfo(r: TokenRecord): TokenInfo {

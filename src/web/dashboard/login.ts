@@ -63,6 +63,17 @@ export function registerLogin(app: FastifyInstance, deps: DashboardDeps): void {
         .type('text/html; charset=utf-8')
         .send(loginPage(next, 'That token is unknown or was revoked.'));
     }
+    if (token.scope === 'ingest') {
+      return reply
+        .code(403)
+        .type('text/html; charset=utf-8')
+        .send(
+          loginPage(
+            next,
+            'That token may only send telemetry (scope "ingest"); log in with a read or admin token.',
+          ),
+        );
+    }
     deps.loginLimiter.reset(key);
     const { value, maxAgeSeconds } = await deps.sessions.issue(token);
     reply.header(
