@@ -90,8 +90,11 @@ export function registerOtlp(
   });
 }
 
+/** Sent as bytes, so the Content-Type stays exactly the one the specification names (no charset). */
 function sendEncoded(reply: FastifyReply, e: { contentType: string; body: Buffer | string }): FastifyReply {
-  return reply.type(e.contentType).send(e.body);
+  return reply
+    .header('content-type', e.contentType)
+    .send(typeof e.body === 'string' ? Buffer.from(e.body, 'utf8') : e.body);
 }
 
 async function receive(signal: OtlpSignal, req: FastifyRequest, telemetry: TelemetryFace) {
