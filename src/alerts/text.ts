@@ -3,7 +3,31 @@
  * one glance, then the facts (since when, which layer and error, how many probes, the last good
  * probe) and the links. Channels only arrange these pieces in their receiver's format.
  */
+import { showBidi } from '../util/unsafe-text.js';
 import type { Notification } from './channel.js';
+
+/**
+ * How a channel makes remote text (the probe's failure message, warning messages, who acknowledged)
+ * literal in its markup: markdown escapes for Discord and Teams, entities for Slack and email. Bidi
+ * controls in it are always shown as visible markers first (see util/unsafe-text.ts).
+ */
+export type Escape = (text: string) => string;
+const literal: Escape = (s) => s;
+const remote = (text: string, escape: Escape): string => escape(showBidi(text));
+
+/**
+ * Backslash-escapes the punctuation that CommonMark-like renderers (Discord, Teams' Adaptive Cards)
+ * act on: links and images, emphasis, code, strikethrough, spoilers, block quotes, headings and
+ * list markers, and Discord's <@…>, <#…>, <t:…> tags.
+ */
+export function markdownEscape(text: string): string {
+  return text
+    .replace(/[\\*_~`|[\]()<!]/g, '\\$&')
+    .replace(
+      /^(\s*)([#>+-]|\d+[.)])(?=\s|$)/gm,
+      (_m, space: string, mark: string) => `${space}${mark.replace(/([#>+\-.)])/, '\\$1')}`,
+    );
+}
 
 export interface Fact {
   label: string;
@@ -79,8 +103,9 @@ function digestHeadline(n: Notification): string {
 }
 
 /** One line that says it all. `emoji` adds a leading symbol for chat receivers. */
-export function headline(n: Notification, opts: { emoji?: boolean } = {}): string {
-  const server = n.server ?? 'unknown server';
+export function headline(n: Notification, opts: { emoji?: boolean; escape?: Escape } = {}): string {
+  const escape = opts.escape ?? literal;
+  const server = n.server === null ? 'unknown server' : remote(n.server, escape);
   let text: string;
   let mark: string;
   switch (n.kind) {
@@ -93,7 +118,7 @@ export function headline(n: Notification, opts: { emoji?: boolean } = {}): strin
       mark = EMOJI.escalate;
       break;
     case 'acknowledge':
-      text = `ACKNOWLEDGED${n.acknowledgedBy ? ` by ${n.acknowledgedBy}` : ''}: ${server} ${n.severity} — ${failureSummary(n)}`;
+      text = `ACKNOWLEDGED${n.acknowledgedBy ? ` by ${remote(n.acknowledgedBy, escape)}` : ''}: ${server} ${n.severity} — ${failureSummary(n)}`;
       mark = EMOJI.acknowledge;
       break;
     case 'resolve': {
@@ -117,17 +142,20 @@ export function headline(n: Notification, opts: { emoji?: boolean } = {}): strin
 }
 
 /** The facts under the headline, most urgent first. `now` is the delivery time (for "ago"). */
-export function facts(n: Notification, now: number): Fact[] {
+export function facts(n: Notification, now: number, escape: Escape = literal): Fact[] {
   if (n.kind === 'digest') return [];
   const out: Fact[] = [];
   if (n.kind === 'test')
     out.push({ label: 'Test', value: 'This is a test alert; the facts below are examples.' });
-  if (n.server) out.push({ label: 'Server', value: n.server });
+  if (n.server) out.push({ label: 'Server', value: remote(n.server, escape) });
   out.push({ label: 'Severity', value: severityLabel(n) });
   const f = n.failure;
   if (f && f.layer) out.push({ label: 'Failing', value: `${f.step ?? f.layer} (${f.layer} layer)` });
   if (f && (f.code || f.message)) {
-    out.push({ label: 'Error', value: [f.code, f.message].filter((x) => x).join(' — ') });
+    out.push({
+      label: 'Error',
+      value: [f.code, f.message === null ? null : remote(f.message, escape)].filter((x) => x).join(' — '),
+    });
   }
   const start = n.since ?? n.openedAt;
   if (n.kind === 'resolve' && n.resolvedAt !== null) {
@@ -148,7 +176,7 @@ export function facts(n: Notification, now: number): Fact[] {
   if (n.acknowledgedAt !== null) {
     out.push({
       label: 'Acknowledged',
-      value: `${n.acknowledgedBy ? `by ${n.acknowledgedBy}, ` : ''}${formatWhen(n.acknowledgedAt, now)}`,
+      value: `${n.acknowledgedBy ? `by ${remote(n.acknowledgedBy, escape)}, ` : ''}${formatWhen(n.acknowledgedAt, now)}`,
     });
   }
   if (n.incidentId) out.push({ label: 'Incident', value: n.incidentId });
@@ -165,7 +193,7 @@ export function links(n: Notification): LinkItem[] {
 }
 
 /** The digest body as lines (plain text). */
-export function digestLines(n: Notification): string[] {
+export function digestLines(n: Notification, escape: Escape = literal): string[] {
   const d = n.digest;
   if (!d) return [];
   const lines = [`Week of ${formatTime(d.from)} to ${formatTime(d.to)}`, ''];
@@ -173,10 +201,10 @@ export function digestLines(n: Notification): string[] {
   const byServer = new Map<string, typeof d.warnings>();
   for (const w of d.warnings) byServer.set(w.server, [...(byServer.get(w.server) ?? []), w]);
   for (const [server, ws] of [...byServer].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`${server}:`);
+    lines.push(`${remote(server, escape)}:`);
     for (const w of ws) {
       const state = w.clearedAt === null ? 'still active' : `cleared ${formatTime(w.clearedAt)}`;
-      lines.push(`  - ${w.message} [${w.rule}] (since ${formatTime(w.openedAt)}, ${state})`);
+      lines.push(`  - ${remote(w.message, escape)} [${w.rule}] (since ${formatTime(w.openedAt)}, ${state})`);
     }
   }
   if (d.postmortems.length) {

@@ -4,8 +4,12 @@
  * and the Unicode bidirectional controls (overrides, embeddings, isolates, marks).
  */
 
-/** The bidi controls: LRE/RLE/PDF/LRO/RLO (U+202A–202E), LRI/RLI/FSI/PDI (U+2066–2069), ALM, LRM, RLM. */
-export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+/**
+ * The bidi controls that reorder text: LRE/RLE/PDF/LRO/RLO (U+202A–202E) and LRI/RLI/FSI/PDI
+ * (U+2066–2069). (The marks ALM, LRM and RLM only nudge neutral characters; legitimate right-to-left
+ * text uses them, so pages keep them. The terminal escapes them too.)
+ */
+export const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/gu;
 
 /** C0 (but \n and \t), DEL, C1, bidi controls and the Unicode line/paragraph separators. */
 const TERMINAL_UNSAFE =

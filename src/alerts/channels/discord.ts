@@ -1,13 +1,14 @@
 /**
  * Discord webhook: one embed coloured by severity, the facts as fields, the links in the
- * description. Mentions are disabled. With `wait: true` Discord answers 200 with the message (its id
+ * description. Remote text is markdown-escaped (a link in a failure message stays text) and mentions
+ * are disabled. With `wait: true` Discord answers 200 with the message (its id
  * is kept); otherwise 204.
  */
 import type { ChannelConfig } from '../../config/types.js';
 import type { Channel, DeliveryOutcome, Notification, SendContext } from '../channel.js';
 import { deliverHttp } from '../http.js';
 import { Settings } from '../settings.js';
-import { accentColor, digestLines, facts, headline, links, truncate } from '../text.js';
+import { accentColor, digestLines, facts, headline, links, markdownEscape, truncate } from '../text.js';
 
 /** Discord's limits on one embed. */
 const LIMITS = {
@@ -21,8 +22,8 @@ const LIMITS = {
 };
 
 export function discordMessage(n: Notification, now: number, username: string): Record<string, unknown> {
-  const title = truncate(headline(n, { emoji: true }), LIMITS.title);
-  const fields = facts(n, now)
+  const title = truncate(headline(n, { emoji: true, escape: markdownEscape }), LIMITS.title);
+  const fields = facts(n, now, markdownEscape)
     .slice(0, LIMITS.fields)
     .map((f) => ({
       name: truncate(f.label, LIMITS.fieldName),
@@ -36,7 +37,7 @@ export function discordMessage(n: Notification, now: number, username: string): 
   const used =
     title.length + footer.length + fields.reduce((sum, f) => sum + f.name.length + f.value.length, 0);
   const room = Math.min(LIMITS.description, LIMITS.total - used);
-  const body = n.kind === 'digest' ? digestLines(n).join('\n') : '';
+  const body = n.kind === 'digest' ? digestLines(n, markdownEscape).join('\n') : '';
   const description = truncate([body, linkLine].filter((x) => x).join('\n\n'), Math.max(0, room));
   return {
     username,

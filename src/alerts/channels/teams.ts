@@ -1,13 +1,14 @@
 /**
  * Microsoft Teams through a Workflows webhook ("post to a channel when a webhook request is
  * received"): a message whose single attachment is an Adaptive Card 1.4 with the headline in a
- * coloured container, the facts as a FactSet and the links as Action.OpenUrl buttons.
+ * coloured container, the facts as a FactSet and the links as Action.OpenUrl buttons. Remote text is
+ * markdown-escaped: Adaptive Card TextBlocks and facts render links, emphasis and lists.
  */
 import type { ChannelConfig } from '../../config/types.js';
 import type { Channel, Notification } from '../channel.js';
 import { jsonWebhookChannel } from '../http.js';
 import { Settings } from '../settings.js';
-import { digestLines, facts, formatTime, headline, links } from '../text.js';
+import { digestLines, facts, formatTime, headline, links, markdownEscape } from '../text.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -27,7 +28,7 @@ export function adaptiveCard(n: Notification, now: number): Record<string, unkno
       items: [
         {
           type: 'TextBlock',
-          text: headline(n, { emoji: true }),
+          text: headline(n, { emoji: true, escape: markdownEscape }),
           weight: 'Bolder',
           size: 'Medium',
           wrap: true,
@@ -36,9 +37,12 @@ export function adaptiveCard(n: Notification, now: number): Record<string, unkno
     },
   ];
   if (n.kind === 'digest') {
-    body.push({ type: 'TextBlock', text: digestLines(n).join('\n\n'), wrap: true });
+    body.push({ type: 'TextBlock', text: digestLines(n, markdownEscape).join('\n\n'), wrap: true });
   } else {
-    body.push({ type: 'FactSet', facts: facts(n, now).map((f) => ({ title: f.label, value: f.value })) });
+    body.push({
+      type: 'FactSet',
+      facts: facts(n, now, markdownEscape).map((f) => ({ title: f.label, value: f.value })),
+    });
   }
   body.push({
     type: 'TextBlock',

@@ -2,6 +2,7 @@
  * HTML built from tagged templates that escape every interpolated value. Only `Html` values (made by
  * `html` itself or `trusted()`) pass through unescaped, so forgetting to escape is impossible by default.
  */
+import { showBidi } from '../../util/unsafe-text.js';
 
 export class Html {
   constructor(readonly text: string) {}
@@ -18,9 +19,13 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Escapes text for element content and quoted attribute values (also fine inside SVG and XML). */
+/**
+ * Escapes text for element content and quoted attribute values (also fine inside SVG and XML). Bidi
+ * controls (overrides, embeddings, isolates) become visible [U+202E] markers, so remote text cannot
+ * reorder what a reader sees.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  return showBidi(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
 export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
