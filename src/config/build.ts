@@ -1,4 +1,5 @@
 /** The validated YAML -> the Config the program runs on (defaults applied, durations in ms). */
+import { resolve } from 'node:path';
 import { duration, buildServer } from './build-server.js';
 import {
   buildChannel,
@@ -23,6 +24,10 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       publicUrl: (raw.server?.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, ''),
       public: raw.server?.public ?? DEFAULTS.server.public,
       publicMetrics: raw.server?.publicMetrics ?? DEFAULTS.server.publicMetrics,
+      apiCaDirectory:
+        raw.server?.apiCaDirectory === undefined
+          ? null
+          : resolve(baseDir ?? '.', raw.server.apiCaDirectory),
     },
     storage:
       raw.storage?.postgres !== undefined

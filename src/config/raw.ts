@@ -104,6 +104,7 @@ export interface RawConfig {
     publicUrl?: string;
     public?: boolean;
     publicMetrics?: boolean;
+    apiCaDirectory?: string;
   };
   storage?: { sqlite?: string; postgres?: string };
   retention?: { raw?: RawDuration; rollups?: RawDuration };

@@ -4,6 +4,7 @@
  * able to read the monitor's environment into a URL or header.
  */
 import { dirname, resolve } from 'node:path';
+import { checkApiCa } from './api-ca.js';
 import { buildServer } from './build-server.js';
 import { checkValues } from './checks/values.js';
 import { ProblemCollector } from './collector.js';
@@ -24,7 +25,8 @@ export interface ServerEntryResult {
 
 /**
  * Validates `raw` as a server entry of `config`: the schema, the semantic checks, a name not used
- * by another server (`replacing` names the server being changed), routes to existing channels.
+ * by another server (`replacing` names the server being changed), routes to existing channels, and
+ * a `ca` the API may name (see api-ca.ts).
  */
 export function parseServerEntry(
   raw: unknown,
@@ -34,14 +36,21 @@ export function parseServerEntry(
   const problems = new ProblemCollector(null);
   const data = { servers: [structuredClone(raw)] };
   checkSchema(data, problems, new Set());
-  checkValues({
-    data,
-    problems,
-    fromEnv: new Set(),
-    baseDir: config.file === null ? null : dirname(resolve(config.file)),
-  });
-
+  const configDir = config.file === null ? null : dirname(resolve(config.file));
   const entry = data.servers[0];
+  // The CA file: the one this server already uses (unchanged by a PATCH), or one the API may name
+  // (inside server.apiCaDirectory). checkValues' own CA check is for files named in the config file.
+  const currentServer = config.servers.find((s) => s.name === opts.replacing);
+  const ca = isRecord(entry) && typeof entry['ca'] === 'string' ? entry['ca'] : undefined;
+  let caPath: string | null = null;
+  if (ca !== undefined && ca === currentServer?.entry?.ca) caPath = currentServer.ca;
+  else if (ca !== undefined) {
+    const checked = checkApiCa(ca, config.server.apiCaDirectory);
+    if (checked.ok) caPath = checked.path;
+    else problems.error(['servers', 0, 'ca'], checked.message);
+  }
+  checkValues({ data, problems, fromEnv: new Set(), baseDir: null });
+
   if (isRecord(entry)) {
     const name = entry['name'];
     const taken = config.servers.some((s) => s.name === name && s.name !== opts.replacing);
@@ -68,6 +77,6 @@ export function parseServerEntry(
 
   const list = problems.list().map((p) => ({ ...p, path: p.path.replace(/^servers\[0\]\.?/, '') }));
   if (problems.hasErrors) return { server: null, problems: list };
-  const baseDir = config.file === null ? null : dirname(resolve(config.file));
-  return { server: buildServer(entry as RawServer, config.serverDefaults ?? {}, baseDir), problems: list };
+  const server = buildServer(entry as RawServer, config.serverDefaults ?? {}, configDir);
+  return { server: caPath === null ? server : { ...server, ca: caPath }, problems: list };
 }

@@ -82,6 +82,8 @@ export interface Config {
     public: boolean;
     /** Serve /metrics without a token; false requires a `read` token. */
     publicMetrics: boolean;
+    /** Absolute directory of the CA files the API may name (`server.apiCaDirectory`); null: the API refuses `ca`. */
+    apiCaDirectory: string | null;
   };
   storage: { sqlite: string } | { postgres: string };
   retention: { rawMs: number; rollupsMs: number };

@@ -18,6 +18,7 @@ test('a minimal config gets every default', () => {
       publicUrl: 'http://localhost:8080',
       public: false,
       publicMetrics: true,
+      apiCaDirectory: null,
     },
     storage: { sqlite: './data/mcpwatch.db' },
     retention: { rawMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },

@@ -94,6 +94,7 @@ const EXPECTED: Config = {
     publicUrl: 'https://status.example.com',
     public: true,
     publicMetrics: true,
+    apiCaDirectory: null,
   },
   storage: { postgres: 'postgres://mcpwatch@db.internal/mcpwatch' },
   retention: { rawMs: 14 * DAY, rollupsMs: 365 * DAY },

@@ -4,6 +4,7 @@ import { LIKELY_FIX } from '../../cli/explain.js';
 import { notFound } from '../http/problem.js';
 import { publicProbeResult, publicServerConfig } from '../redact.js';
 import { changed, requireServer } from './common.js';
+import { refuseBlockedUrl } from './public-url.js';
 import type { ApiRoute } from './route.js';
 import { listOf, rawServerBody, ref, serverParams, serverPatchBody } from './schemas.js';
 
@@ -35,6 +36,7 @@ export const serverRoutes: ApiRoute[] = [
     problems: [409],
     async handler({ body }, { view }) {
       const raw = body as RawServer;
+      await refuseBlockedUrl(view.config().server.public, raw.url);
       return changed(await view.addServer(raw), raw.name);
     },
   },
@@ -63,7 +65,9 @@ export const serverRoutes: ApiRoute[] = [
     response: { status: 200, description: 'the server as configured now', schema: ref('Server') },
     problems: [404],
     async handler({ params, body }, { view }) {
-      return changed(await view.updateServer(params.name!, body as Partial<RawServer>), params.name!);
+      const patch = body as Partial<RawServer>;
+      await refuseBlockedUrl(view.config().server.public, patch.url);
+      return changed(await view.updateServer(params.name!, patch), params.name!);
     },
   },
   {
