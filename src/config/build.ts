@@ -25,9 +25,7 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       public: raw.server?.public ?? DEFAULTS.server.public,
       publicMetrics: raw.server?.publicMetrics ?? DEFAULTS.server.publicMetrics,
       apiCaDirectory:
-        raw.server?.apiCaDirectory === undefined
-          ? null
-          : resolve(baseDir ?? '.', raw.server.apiCaDirectory),
+        raw.server?.apiCaDirectory === undefined ? null : resolve(baseDir ?? '.', raw.server.apiCaDirectory),
     },
     storage:
       raw.storage?.postgres !== undefined
