@@ -24,6 +24,7 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       publicUrl: (raw.server?.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, ''),
       public: raw.server?.public ?? DEFAULTS.server.public,
       publicMetrics: raw.server?.publicMetrics ?? DEFAULTS.server.publicMetrics,
+      trustProxy: raw.server?.trustProxy ?? false,
       apiCaDirectory:
         raw.server?.apiCaDirectory === undefined ? null : resolve(baseDir ?? '.', raw.server.apiCaDirectory),
     },

@@ -105,6 +105,7 @@ export interface RawConfig {
     public?: boolean;
     publicMetrics?: boolean;
     apiCaDirectory?: string;
+    trustProxy?: boolean | string[];
   };
   storage?: { sqlite?: string; postgres?: string };
   retention?: { raw?: RawDuration; rollups?: RawDuration };

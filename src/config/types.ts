@@ -84,6 +84,8 @@ export interface Config {
     publicMetrics: boolean;
     /** Absolute directory of the CA files the API may name (`server.apiCaDirectory`); null: the API refuses `ca`. */
     apiCaDirectory: string | null;
+    /** Trust X-Forwarded-For: from any peer (true) or from these proxy addresses/CIDRs. */
+    trustProxy: boolean | string[];
   };
   storage: { sqlite: string } | { postgres: string };
   retention: { rawMs: number; rollupsMs: number };

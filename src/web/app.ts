@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { API_ROUTES } from './api/index.js';
 import { registerApi } from './api/route.js';
 import { ASSETS } from './assets.js';
+import { FailedAuth } from './auth/failed-auth.js';
 import { authenticateBearer } from './auth/guard.js';
 import { Sessions } from './auth/sessions.js';
 import { TokenStore } from './auth/tokens.js';
@@ -14,7 +15,6 @@ import { registerDashboard } from './dashboard/routes.js';
 import { addFormParser } from './http/form.js';
 import { addJsonParser } from './http/json.js';
 import { handleError, problemOf, sendProblem } from './http/problem.js';
-import { RateLimiter } from './http/rate-limit.js';
 import { addSecurityHeaders } from './http/security.js';
 import { createWebMetrics, type WebMetrics } from './metrics.js';
 import type { MonitorView } from './monitor-view.js';
@@ -35,10 +35,10 @@ export interface WebOptions {
   secureCookies?: boolean;
   /** Send Strict-Transport-Security (default: same as secureCookies). */
   hsts?: boolean;
-  /** Login attempts per client address and window (default 10 per 15 minutes). */
+  /** Failed logins per client address (and token prefix) and window (default 10 per 15 minutes). */
   loginLimit?: { attempts: number; windowMs: number };
-  /** Trust X-Forwarded-* from a reverse proxy (default false). */
-  trustProxy?: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy (default: config `server.trustProxy`, false). */
+  trustProxy?: boolean | string[];
 }
 
 /** `/ack/<token>` -> `/ack/[redacted]` so capability links never reach a log. */
@@ -79,7 +79,7 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
   const secureCookies = opts.secureCookies ?? publicUrl.startsWith('https://');
   const app = Fastify({
     logger: loggerOption(opts.logger),
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: opts.trustProxy ?? config.server.trustProxy ?? false,
     bodyLimit: 256 * 1024,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
@@ -111,7 +111,7 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
 
   const now = () => view.now();
   const tokens = new TokenStore(view.store, now);
-  const authFailures = new RateLimiter(30, 60_000, now);
+  const authFailures = new FailedAuth('bearer', 30, 60_000, now);
   const metrics = opts.metrics ?? createWebMetrics(view);
   const publicMetrics = opts.publicMetrics ?? config.server.publicMetrics ?? true;
 
@@ -143,7 +143,7 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
     view,
     tokens,
     sessions: new Sessions(view.store, tokens, now),
-    loginLimiter: new RateLimiter(limit.attempts, limit.windowMs, now),
+    loginLimiter: new FailedAuth('login', limit.attempts, limit.windowMs, now),
     secureCookies,
   });
   return app;

@@ -24,13 +24,13 @@ import type { TelemetryFace } from '../telemetry/telemetry.js';
 import { authenticateBearer } from './auth/guard.js';
 import type { TokenStore } from './auth/tokens.js';
 import { ProblemError } from './http/problem.js';
-import type { RateLimiter } from './http/rate-limit.js';
+import type { FailedAuth } from './auth/failed-auth.js';
 import type { Readable } from 'node:stream';
 
 export interface OtlpDeps {
   telemetry: TelemetryFace;
   tokens: TokenStore;
-  authFailures: RateLimiter;
+  authFailures: FailedAuth;
 }
 
 /** What the receiver did with one request (for /metrics and logs). */

@@ -19,6 +19,7 @@ test('a minimal config gets every default', () => {
       public: false,
       publicMetrics: true,
       apiCaDirectory: null,
+      trustProxy: false,
     },
     storage: { sqlite: './data/mcpwatch.db' },
     retention: { rawMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },

@@ -95,6 +95,7 @@ const EXPECTED: Config = {
     public: true,
     publicMetrics: true,
     apiCaDirectory: null,
+    trustProxy: false,
   },
   storage: { postgres: 'postgres://mcpwatch@db.internal/mcpwatch' },
   retention: { rawMs: 14 * DAY, rollupsMs: 365 * DAY },

@@ -79,7 +79,7 @@ describe('API authentication and scopes', () => {
     });
   }
 
-  it('counts failed tokens per address and answers 429 with Retry-After after 30 a minute', async () => {
+  it('counts failed tokens per address and prefix: 429 with Retry-After after 30 a minute', async () => {
     const remoteAddress = '192.0.2.77';
     const forged = `mcpw_${'1'.repeat(12)}_${'B'.repeat(43)}`;
     for (let n = 0; n < 30; n++) {
@@ -88,15 +88,12 @@ describe('API authentication and scopes', () => {
         401,
       );
     }
-    const blocked = await t.app.inject({ url: '/api/v1/servers', headers: auth(t.readToken), remoteAddress });
+    const blocked = await t.app.inject({ url: '/api/v1/servers', headers: auth(forged), remoteAddress });
     assertProblem(blocked, 429);
     assert.ok(Number(blocked.headers['retry-after']) > 0);
-    const other = await t.app.inject({
-      url: '/api/v1/servers',
-      headers: auth(t.readToken),
-      remoteAddress: '192.0.2.78',
-    });
-    assert.equal(other.statusCode, 200);
+    // A real token from the same address is not locked out (test/web/auth-lockout.test.ts).
+    const valid = await t.app.inject({ url: '/api/v1/servers', headers: auth(t.readToken), remoteAddress });
+    assert.equal(valid.statusCode, 200);
   });
 
   it('authenticates before validating: an anonymous bad body is 401, not 400', async () => {

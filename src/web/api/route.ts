@@ -7,7 +7,7 @@ import type { MonitorView } from '../monitor-view.js';
 import { authenticateBearer, type Access } from '../auth/guard.js';
 import type { TokenRecord, TokenStore } from '../auth/tokens.js';
 import { ProblemError } from '../http/problem.js';
-import type { RateLimiter } from '../http/rate-limit.js';
+import type { FailedAuth } from '../auth/failed-auth.js';
 import type { JsonSchema } from './schemas.js';
 
 export const API_PREFIX = '/api/v1';
@@ -54,7 +54,7 @@ export function registerApi(
   app: FastifyInstance,
   routes: readonly ApiRoute[],
   ctx: ApiContext,
-  failures: RateLimiter,
+  failures: FailedAuth,
 ): void {
   for (const route of routes) {
     app.route({

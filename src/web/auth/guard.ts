@@ -1,11 +1,12 @@
 /**
  * Bearer authentication for /api/v1 (and /metrics when it is not public). A missing or unknown token
  * is 401, a read token on an admin route is 403, both as problem+json with a WWW-Authenticate header.
- * Failed attempts count per client address; too many in a minute is 429 until the window resets.
+ * Failed attempts count per client address and token prefix (see failed-auth.ts); too many in a
+ * minute is 429 until the window resets.
  */
 import type { FastifyRequest } from 'fastify';
 import { ProblemError } from '../http/problem.js';
-import type { RateLimiter } from '../http/rate-limit.js';
+import type { FailedAuth } from './failed-auth.js';
 import { scopeAllows, type Scope, type TokenRecord, type TokenStore } from './tokens.js';
 
 export type Access = 'public' | Scope;
@@ -40,17 +41,16 @@ export function refuseScope(need: Scope): ProblemError {
 export async function authenticateBearer(
   req: FastifyRequest,
   tokens: TokenStore,
-  failures: RateLimiter,
+  failures: FailedAuth,
   need: Scope,
 ): Promise<TokenRecord> {
-  const key = `bearer:${req.ip}`;
-  const blocked = failures.blocked(key);
+  const text = bearerOf(req);
+  const blocked = await failures.blocked(req.ip, text, tokens);
   if (blocked) {
     throw new ProblemError('rate-limited', 'too many failed authentication attempts; try again later', {
       headers: { 'Retry-After': String(blocked.retryAfterSeconds) },
     });
   }
-  const text = bearerOf(req);
   if (text === null) {
     throw new ProblemError('unauthorized', 'send an API token as "Authorization: Bearer <token>"', {
       headers: { 'WWW-Authenticate': REALM },
@@ -58,11 +58,12 @@ export async function authenticateBearer(
   }
   const token = await tokens.verify(text);
   if (!token) {
-    failures.hit(key);
+    failures.fail(req.ip, text);
     throw new ProblemError('unauthorized', 'the API token is unknown or was revoked', {
       headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token"` },
     });
   }
+  failures.succeed(req.ip, text);
   if (!scopeAllows(token.scope, need)) throw refuseScope(need);
   req.principal = token;
   return token;

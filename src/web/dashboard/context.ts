@@ -10,14 +10,15 @@ import { scopeAllows, type TokenStore } from '../auth/tokens.js';
 import { parseCookies } from '../http/cookies.js';
 import type { FormBody } from '../http/form.js';
 import { ProblemError } from '../http/problem.js';
-import type { RateLimiter } from '../http/rate-limit.js';
+import type { FailedAuth } from '../auth/failed-auth.js';
 import type { MonitorView } from '../monitor-view.js';
 
 export interface DashboardDeps {
   view: MonitorView;
   tokens: TokenStore;
   sessions: Sessions;
-  loginLimiter: RateLimiter;
+  /** Failed logins, per address and token prefix. */
+  loginLimiter: FailedAuth;
   secureCookies: boolean;
 }
 

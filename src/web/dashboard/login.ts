@@ -45,19 +45,20 @@ export function registerLogin(app: FastifyInstance, deps: DashboardDeps): void {
     checkSameOrigin(req);
     const body = (req.body ?? {}) as FormBody;
     const next = safeNext(body.next);
-    const key = `login:${req.ip}`;
-    const verdict = deps.loginLimiter.hit(key);
-    if (!verdict.allowed) {
+    const text = typeof body.token === 'string' ? body.token.trim() : null;
+    const verdict = await deps.loginLimiter.blocked(req.ip, text, deps.tokens);
+    if (verdict) {
       return sendProblem(
         reply,
-        problemOf('rate-limited', 'too many login attempts from this address; try again later'),
+        problemOf('rate-limited', 'too many failed logins from this address; try again later'),
         {
           'Retry-After': String(verdict.retryAfterSeconds),
         },
       );
     }
-    const token = typeof body.token === 'string' ? await deps.tokens.verify(body.token.trim()) : null;
+    const token = text === null ? null : await deps.tokens.verify(text);
     if (!token) {
+      deps.loginLimiter.fail(req.ip, text);
       return reply
         .code(401)
         .type('text/html; charset=utf-8')
@@ -74,7 +75,7 @@ export function registerLogin(app: FastifyInstance, deps: DashboardDeps): void {
           ),
         );
     }
-    deps.loginLimiter.reset(key);
+    deps.loginLimiter.succeed(req.ip, text!);
     const { value, maxAgeSeconds } = await deps.sessions.issue(token);
     reply.header(
       'Set-Cookie',
