@@ -94,6 +94,23 @@ test('real SDK spans (JSON and protobuf) give per-tool error rates and a P2 nami
       ['search', 30, 12, 0.4, true],
     ]);
     for (const t of body.items) assert.notEqual(t.latency.p50, null);
+
+    // the dashboard's server page shows the same table beside the probe layers
+    const login = await fetch(`${s.url}/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `token=${encodeURIComponent(s.tokens.read)}`,
+      redirect: 'manual',
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const page = await (await fetch(`${s.url}/servers/docs`, { headers: { cookie } })).text();
+    const table = page.slice(page.indexOf('id="tool-calls"'), page.indexOf('id="tools"'));
+    assert.match(table, /<code>search<\/code> <span class="pill s-degraded">failing<\/span>/);
+    assert.match(
+      table,
+      /<td class="num">30<\/td>\s*<td class="num">12<\/td>\s*<td class="num">40(\.00)?%<\/td>/,
+    );
+    assert.match(table, /<code>fetch_page<\/code>/);
   } finally {
     await json.shutdown();
     await proto.shutdown();

@@ -9,6 +9,7 @@ import type { MonitorView } from '../monitor-view.js';
 import { redactUrl } from '../redact.js';
 import { parseWindow, series, windowStats } from '../stats.js';
 import { csrfField, page } from './layout.js';
+import { toolCallsSection } from './tool-calls.js';
 import {
   actionsFor,
   charts,
@@ -114,6 +115,8 @@ export async function serverPage(
     ${rateTable(rates)}
     <h2>Latency by layer</h2>
     ${chosen[0] ? latencyTable(chosen[0]) : ''}
+    <h2 id="tool-calls">Tool calls (real traffic)</h2>
+    ${toolCallsSection(view, server, now)}
     <div class="grid">${sloPanel(summary, now)}${tlsPanel(summary, log[0])}</div>
     <h2>Warnings</h2>
     ${warningList(warnings, now)}
