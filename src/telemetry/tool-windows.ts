@@ -2,28 +2,47 @@
  * Per-tool call windows of one server: calls, errors and a latency histogram in time buckets, never
  * per call. Three rings read the three windows:
  *
- * | window | ring | buckets |
- * |---|---|---|
- * | 5m | 10 s | 30 |
- * | 1h | 1 min | 60 |
- * | 24h | 15 min | 96 |
+ * | window | ring | buckets | the window covers |
+ * |---|---|---|---|
+ * | 5m | 30 s | 10 | 4.5 to 5 min |
+ * | 1h | 5 min | 12 | 55 to 60 min |
+ * | 24h | 1 h | 24 | 23 to 24 h |
  *
  * A window is the buckets of its ring that end after `now - window` (the current, partial bucket
- * included), so it covers between `window - bucket` and `window`. A call older than a ring's span is
- * left out of that ring only. Memory is bounded: at most `maxTools` tools per server (calls of more
- * are refused and counted), 186 buckets each, and sparse log-bucket histograms (util/histogram.ts,
- * within ~9%) allocated only in buckets that had calls. Pure: time is an argument.
+ * included). A call older than a ring's span is left out of that ring only. Memory is bounded: at
+ * most `maxTools` tools per server (calls of more are refused and counted), 46 buckets each, and a
+ * latency histogram per bucket (the log buckets of util/histogram.ts, within ~9%, up to ~2 min; 136
+ * counters) allocated only in buckets that had calls: at most ~38 KiB per tool with every bucket
+ * holding calls (bench/otel.ts). Pure: time is an argument.
  */
-import { countOf, merge, quantile, record, type Histogram } from '../util/histogram.js';
+import { bucketOf, bucketUpper } from '../util/histogram.js';
 
 export const TOOL_WINDOWS = ['5m', '1h', '24h'] as const;
 export type ToolWindowName = (typeof TOOL_WINDOWS)[number];
 
 const RINGS: Record<ToolWindowName, { bucketMs: number; buckets: number }> = {
-  '5m': { bucketMs: 10_000, buckets: 30 },
-  '1h': { bucketMs: 60_000, buckets: 60 },
-  '24h': { bucketMs: 15 * 60_000, buckets: 96 },
+  '5m': { bucketMs: 30_000, buckets: 10 },
+  '1h': { bucketMs: 5 * 60_000, buckets: 12 },
+  '24h': { bucketMs: 3_600_000, buckets: 24 },
 };
+
+/** Latency counters per bucket: util/histogram's buckets 0..135 (up to 2^(135/8) ms ≈ 2 min; slower counts there). */
+const LATENCY_BUCKETS = 136;
+
+function latencyIndex(ms: number): number {
+  return Math.min(LATENCY_BUCKETS - 1, bucketOf(ms));
+}
+
+/** The q-quantile of dense counters, as the bucket's upper bound rounded to 0.1 ms. */
+function quantileOf(h: Uint32Array, total: number, q: number): number {
+  const rank = Math.max(1, Math.ceil(q * total));
+  let seen = 0;
+  for (let i = 0; i < h.length; i++) {
+    seen += h[i]!;
+    if (seen >= rank) return Math.round(bucketUpper(i) * 10) / 10;
+  }
+  return Math.round(bucketUpper(h.length - 1) * 10) / 10;
+}
 
 export const TOOL_WINDOW_MS: Record<ToolWindowName, number> = {
   '5m': 5 * 60_000,
@@ -39,7 +58,7 @@ interface Ring {
   keys: Float64Array;
   calls: Uint32Array;
   errors: Uint32Array;
-  latency: (Histogram | null)[];
+  latency: (Uint32Array | null)[];
 }
 
 export interface ToolWindow {
@@ -86,7 +105,7 @@ function createRing(bucketMs: number, buckets: number): Ring {
     keys: new Float64Array(buckets).fill(-1),
     calls: new Uint32Array(buckets),
     errors: new Uint32Array(buckets),
-    latency: new Array<Histogram | null>(buckets).fill(null),
+    latency: new Array<Uint32Array | null>(buckets).fill(null),
   };
 }
 
@@ -105,9 +124,11 @@ function addToRing(r: Ring, b: CallBatch): void {
   r.calls[i] = r.calls[i]! + b.calls;
   r.errors[i] = r.errors[i]! + b.errors;
   if (b.latency.length > 0) {
-    const h = r.latency[i] ?? {};
-    for (const [ms, count] of b.latency) record(h, ms, count);
-    r.latency[i] = h;
+    const h = r.latency[i] ?? (r.latency[i] = new Uint32Array(LATENCY_BUCKETS));
+    for (const [ms, count] of b.latency) {
+      const k = latencyIndex(ms);
+      h[k] = h[k]! + count;
+    }
   }
 }
 
@@ -116,22 +137,31 @@ function readRing(r: Ring, now: number, withLatency: boolean): ToolWindow {
   const oldest = newest - r.keys.length + 1;
   let calls = 0;
   let errors = 0;
-  const h: Histogram = {};
+  let samples = 0;
+  const h = withLatency ? new Uint32Array(LATENCY_BUCKETS) : null;
   for (let i = 0; i < r.keys.length; i++) {
     const key = r.keys[i]!;
     if (key < oldest || key > newest) continue;
     calls += r.calls[i]!;
     errors += r.errors[i]!;
-    if (withLatency) merge(h, r.latency[i]);
+    const bucket = r.latency[i];
+    if (h && bucket)
+      for (let k = 0; k < LATENCY_BUCKETS; k++) {
+        const n = bucket[k]!;
+        if (n) {
+          h[k] = h[k]! + n;
+          samples += n;
+        }
+      }
   }
-  const has = withLatency && countOf(h) > 0;
+  const has = h !== null && samples > 0;
   return {
     calls,
     errors,
     errorRate: calls > 0 ? errors / calls : null,
-    p50: has ? quantile(h, 0.5) : null,
-    p95: has ? quantile(h, 0.95) : null,
-    p99: has ? quantile(h, 0.99) : null,
+    p50: has ? quantileOf(h, samples, 0.5) : null,
+    p95: has ? quantileOf(h, samples, 0.95) : null,
+    p99: has ? quantileOf(h, samples, 0.99) : null,
   };
 }
 
