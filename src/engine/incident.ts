@@ -133,6 +133,17 @@ export function postUpdate(
   return { incident: next, events: statusEvent(incident, next) };
 }
 
+/** Resolves an incident because its server stopped being monitored (removed through the API). */
+export function resolveRemoved(incident: Incident, by: string, now: number): IncidentChange {
+  if (incident.status === 'resolved') return { incident, events: [] };
+  const next = resolve(
+    incident,
+    now,
+    `resolved because the server "${incident.server}" was removed from monitoring (by ${by}); its history is kept`,
+  );
+  return { incident: next, events: [{ type: 'incident_resolved', incident: next }] };
+}
+
 export function resolveManually(incident: Incident, by: string, now: number): IncidentChange {
   if (incident.status === 'resolved') return { incident, events: [] };
   const next = resolve(incident, now, `resolved manually by ${by}`);

@@ -10,7 +10,7 @@ export { createState, openIncident, activeWarnings, withIncident, type EngineSta
 export { observe, tick, type ObserveResult } from './observe.js';
 export { summarize } from './summary.js';
 export { serializeState, deserializeState } from './codec.js';
-export { acknowledge, postUpdate, resolveManually, type IncidentChange } from './incident.js';
+export { acknowledge, postUpdate, resolveManually, resolveRemoved, type IncidentChange } from './incident.js';
 export { judgeResult, SOFT_CODES, type ResultVerdict } from './verdict.js';
 export { diffTools, formatToolDiff, type ToolDiff, type SchemaChange } from './drift.js';
 export { RULES, type Rule } from './rules/index.js';

@@ -28,6 +28,7 @@ import {
   sameToolVerdict,
   postUpdate as updateIncident,
   resolveManually,
+  resolveRemoved,
   serializeState,
   tick,
   withIncident,
@@ -513,9 +514,34 @@ export class Monitor {
     });
   }
 
-  async removeServer(name: string): Promise<boolean> {
+  /**
+   * Stops monitoring a server. Its open incidents are resolved first (the timeline says why and who)
+   * and the resolve is sent to the channels that heard the trigger, so nothing stays open for ever.
+   */
+  async removeServer(name: string, by = 'the API'): Promise<boolean> {
     return this.queue.run(name, async () => {
-      if (!this.tracked.delete(name)) return false;
+      const t = this.tracked.get(name);
+      if (!t) return false;
+      const now = this.now();
+      const open = openIncident(t.state);
+      const stored = await this.store.listIncidents({ open: true, server: name });
+      const changes = [...(open ? [open] : []), ...stored.filter((i) => i.id !== open?.id)].map((i) =>
+        resolveRemoved(i, by, now),
+      );
+      if (changes.some((c) => c.events.length > 0)) {
+        const resolvedOpen = changes.find((c) => c.incident.id === open?.id)?.incident;
+        const state = resolvedOpen ? withIncident(t.state, resolvedOpen) : t.state;
+        await this.commit(
+          t,
+          state,
+          changes.flatMap((c) => c.events),
+          null,
+          now,
+          [],
+          true,
+        );
+      }
+      this.tracked.delete(name);
       this.scheduler.remove(name);
       this.config = { ...this.config, servers: this.servers() };
       return true;

@@ -151,8 +151,8 @@ export class MonitorViewAdapter implements MonitorView {
     return this.updateServer(name, { paused } as Partial<RawServer>);
   }
 
-  async removeServer(name: string): Promise<boolean> {
-    if (!(await this.monitor.removeServer(name))) return false;
+  async removeServer(name: string, by?: string): Promise<boolean> {
+    if (!(await this.monitor.removeServer(name, by))) return false;
     await this.store.setMeta(API_SERVER_PREFIX + name, JSON.stringify({ removed: true }));
     return true;
   }

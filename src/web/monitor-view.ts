@@ -151,7 +151,8 @@ export interface MonitorView {
   addServer(raw: RawServer): Promise<ServerChange>;
   /** Shallow merge of `patch` into the server's raw entry (`name` cannot change). */
   updateServer(name: string, patch: Partial<RawServer>): Promise<ServerChange>;
-  removeServer(name: string): Promise<boolean>;
+  /** Stops monitoring; open incidents are resolved (`by` names who, for their timeline). */
+  removeServer(name: string, by?: string): Promise<boolean>;
   pauseServer(name: string, paused: boolean): Promise<ServerChange>;
   /** Probes now, outside the schedule; the result is stored and judged like any other. Null: unknown server. */
   probeNow(name: string): Promise<ProbeResult | null>;

@@ -3,7 +3,7 @@ import type { RawServer } from '../../config/raw.js';
 import { LIKELY_FIX } from '../../cli/explain.js';
 import { notFound } from '../http/problem.js';
 import { publicProbeResult, publicServerConfig } from '../redact.js';
-import { changed, requireServer } from './common.js';
+import { actor, changed, requireServer } from './common.js';
 import { refuseBlockedUrl } from './public-url.js';
 import type { ApiRoute } from './route.js';
 import { listOf, rawServerBody, ref, serverParams, serverPatchBody } from './schemas.js';
@@ -75,12 +75,13 @@ export const serverRoutes: ApiRoute[] = [
     path: '/servers/:name',
     access: 'admin',
     tag: 'servers',
-    summary: 'Stop monitoring a server (its history is kept until retention removes it)',
+    summary:
+      'Stop monitoring a server: its open incidents are resolved (and the resolve sent); its history is kept until retention removes it',
     params: serverParams,
     response: { status: 204, description: 'removed' },
     problems: [404],
-    async handler({ params }, { view }) {
-      if (!(await view.removeServer(params.name!))) throw notFound(`server "${params.name!}"`);
+    async handler({ params, token }, { view }) {
+      if (!(await view.removeServer(params.name!, actor(token)))) throw notFound(`server "${params.name!}"`);
       return undefined;
     },
   },
