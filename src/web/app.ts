@@ -14,6 +14,7 @@ import { TokenStore } from './auth/tokens.js';
 import { registerDashboard } from './dashboard/routes.js';
 import { addFormParser } from './http/form.js';
 import { addJsonParser } from './http/json.js';
+import { clientErrorHandler } from './http/client-errors.js';
 import { handleError, problemOf, sendProblem } from './http/problem.js';
 import { addSecurityHeaders } from './http/security.js';
 import { createWebMetrics, type WebMetrics } from './metrics.js';
@@ -80,6 +81,7 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
   const app = Fastify({
     logger: loggerOption(opts.logger),
     trustProxy: opts.trustProxy ?? config.server.trustProxy ?? false,
+    clientErrorHandler,
     bodyLimit: 256 * 1024,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },

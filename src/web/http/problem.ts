@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorPage } from '../html/error-page.js';
+import { drainRequestBody, tooLargeDetail } from './client-errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -149,7 +150,7 @@ export function handleError(
   err: FastifyError | ProblemError,
   req: FastifyRequest,
   reply: FastifyReply,
-): FastifyReply {
+): FastifyReply | Promise<FastifyReply> {
   if (err instanceof ProblemError) {
     return sendProblem(reply, problemOf(err.kind, err.message, err.extensions), err.headers);
   }
@@ -161,6 +162,11 @@ export function handleError(
   if (status >= 500) {
     req.log.error({ err }, 'request failed');
     return sendProblem(reply, problemOf('internal', 'The server failed to answer; the error is in its log.'));
+  }
+  if (status === 413) {
+    // Read what the client is still sending before answering, or it sees a reset, not the 413.
+    const problem = problemOf('payload-too-large', tooLargeDetail(req));
+    return drainRequestBody(req).then(() => sendProblem(reply, problem));
   }
   return sendProblem(reply, problemOf(kindOfStatus(status), err.message));
 }
