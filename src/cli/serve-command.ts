@@ -1,11 +1,14 @@
 /** `mcpwatch serve`: scheduler, prober, engine, alerts and the web face, until SIGTERM or SIGINT. */
 import { ToolTelemetry } from '../telemetry/telemetry.js';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { startDemoServer, type DemoServer } from '../demo/demo-server.js';
 import { Monitor } from '../monitor/monitor.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
 import { openStore, StoreUnavailableError } from '../store/open.js';
-import { createLogger } from '../util/logger.js';
+import type { Store } from '../store/store.js';
+import { createLogger, type Logger } from '../util/logger.js';
+import { storeHealth } from '../web/store-health.js';
 import {
   createWebMetrics,
   ensureFirstToken,
@@ -70,6 +73,9 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         const store = await openStore(file.storage).catch((err: unknown) => {
           throw err instanceof StoreUnavailableError ? new UsageError(err.message) : err;
         });
+        if ('created' in store && store.created)
+          io.err(newStoreNotice((file.storage as { sqlite: string }).sqlite));
+        const storeWatch = watchStore(store, log);
         const { config, maintenance, problems } = await withApiChanges(file, store);
         for (const p of problems)
           log.warn(`a server changed through the API no longer fits the config and is left out: ${p}`);
@@ -119,6 +125,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         log.info({ signal }, 'stopping: finishing in-flight probes');
         await web.app.close();
         await telemetry.stop();
+        clearInterval(storeWatch);
         await monitor.stop();
         await store.close();
         setExit(0);
@@ -126,4 +133,34 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         await demo?.close();
       }
     });
+}
+
+/**
+ * Said loudly when serve creates the SQLite file: on a first start that is expected, but after the
+ * file was deleted or moved it means an empty store (and a new admin token), which nobody should
+ * discover days later.
+ */
+export function newStoreNotice(path: string): string {
+  return [
+    '',
+    `mcpwatch: NEW EMPTY STORE: there was no SQLite file at ${resolve(path)}, so a new one was created.`,
+    '  On a first start this is expected. Otherwise the file was moved or deleted: stop mcpwatch now',
+    '  and restore it from a backup, or all history, incidents and API tokens are gone and a new',
+    '  admin token is issued below.',
+    '',
+  ].join('\n');
+}
+
+/** Checks the store every 10 s and logs when it starts failing (deleted file, failing writes) and when it recovers. */
+function watchStore(store: Store, log: Logger): NodeJS.Timeout {
+  let failing: string | null = null;
+  const timer = setInterval(() => {
+    void storeHealth(store).then((h) => {
+      if (!h.ok && h.reason !== failing) log.error({ reason: h.reason }, `storage is failing: ${h.reason}`);
+      else if (h.ok && failing !== null) log.info('storage works again');
+      failing = h.ok ? null : h.reason;
+    });
+  }, 10_000);
+  timer.unref();
+  return timer;
 }

@@ -104,10 +104,23 @@ export interface JudgementWrite {
   engineState?: { server: string; state: string; at: number }[];
 }
 
+/** Whether a store can be used now (see Store.health). */
+export interface StoreHealth {
+  ok: boolean;
+  /** Why not, in words an operator can act on; null when ok. */
+  reason: string | null;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A real check that the store works (for /healthz and the dashboard): for SQLite, that the file is
+   * still the one opened and that a small write commits. Optional: a backend without it is judged by
+   * whether it answers reads.
+   */
+  health?(): Promise<StoreHealth>;
 
   /** Raw results and their minute/hour/day rollups, in one transaction. */
   writeResults(rows: StoredResult[]): Promise<void>;

@@ -20,6 +20,7 @@ import { addSecurityHeaders } from './http/security.js';
 import { createWebMetrics, type WebMetrics } from './metrics.js';
 import type { MonitorView } from './monitor-view.js';
 import { registerStatusRoutes } from './status/routes.js';
+import { storeHealth } from './store-health.js';
 import { errorPage } from './html/error-page.js';
 import { registerOtlp } from './otlp.js';
 
@@ -118,8 +119,10 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
   const publicMetrics = opts.publicMetrics ?? config.server.publicMetrics ?? true;
 
   app.get('/healthz', async (_req, reply) => {
-    await view.store.getMeta('web.healthz');
-    return reply.send({ status: 'ok', time: new Date(view.now()).toISOString() });
+    const time = new Date(view.now()).toISOString();
+    const store = await storeHealth(view.store);
+    if (!store.ok) return reply.code(503).send({ status: 'failing', time, store });
+    return reply.send({ status: 'ok', time });
   });
 
   app.get('/metrics', async (req, reply) => {

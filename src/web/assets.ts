@@ -35,6 +35,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .s-maintenance,.s-under_maintenance,.s-P3{background:var(--maint)}
 .s-unknown,.s-paused{background:#718096}
 .banner{padding:1rem 1.2rem;border-radius:8px;color:#fff;font-weight:600;font-size:1.1rem;margin:1rem 0}
+.banner.failing{background:#c53030;font-size:1rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:.8rem}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:.8rem;margin:.8rem 0}
 .kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}

@@ -2,6 +2,7 @@
  * The embedded Store: one SQLite file (WAL) through better-sqlite3. better-sqlite3 is synchronous;
  * the methods are async to honour the Store interface, which PostgreSQL shares.
  */
+import { existsSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { Incident, Warning } from '../../engine/types.js';
@@ -17,10 +18,12 @@ import type {
   ResultQuery,
   Rollup,
   Store,
+  StoreHealth,
   StoredResult,
   ToolSurface,
 } from '../store.js';
 import { Connection } from './connection.js';
+import { checkHealth, identityOf, type FileIdentity } from './health.js';
 import * as judgement from './judgement.js';
 import * as meta from './meta.js';
 import { migrate } from './migrations.js';
@@ -42,10 +45,26 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly conn: Connection;
+  /** True when opening created the file (nothing was at the path): serve says so loudly. */
+  readonly created: boolean;
+  private readonly identity: FileIdentity | null;
+  private lastHealth: { at: number; health: StoreHealth } | null = null;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
+    const inFile = path !== ':memory:' && path !== '' && !path.startsWith('file:');
+    this.created = inFile && !existsSync(path);
     this.conn = new Connection(path);
     if (opts.migrate !== false) migrate(this.conn);
+    this.identity = identityOf(path);
+  }
+
+  /** The file still the one opened, and a small write commits; checked at most once a second. */
+  async health(): Promise<StoreHealth> {
+    const now = Date.now();
+    if (this.lastHealth && now - this.lastHealth.at < 1_000) return this.lastHealth.health;
+    const health = checkHealth(this.conn, this.identity, now);
+    this.lastHealth = { at: now, health };
+    return health;
   }
 
   /** The underlying connection, for SQLite-only tooling (benchmarks, backups). */

@@ -14,6 +14,7 @@ import {
 import { ProblemError } from '../http/problem.js';
 import { requireIncident } from '../api/common.js';
 import { NAME_PATTERN } from '../api/schemas.js';
+import { storeHealth, withStoreBanner } from '../store-health.js';
 import { registerAckLink } from './ack-link.js';
 import { actionSession, pageSession, type DashboardDeps } from './context.js';
 import { incidentPage, incidentsPage } from './incident-page.js';
@@ -31,11 +32,13 @@ const NAME = {
 };
 const MESSAGE = { type: 'string', maxLength: 5000 };
 
-const sendHtml = (reply: FastifyReply, text: string) => reply.type('text/html; charset=utf-8').send(text);
 const back = (reply: FastifyReply, to: string) => reply.redirect(to, 303);
 
 export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): void {
   const { view } = deps;
+  /** A page, with the storage banner on top while the store fails. */
+  const sendHtml = async (reply: FastifyReply, text: string) =>
+    reply.type('text/html; charset=utf-8').send(withStoreBanner(text, await storeHealth(view.store)));
   registerLogin(app, deps);
   registerAckLink(app, view);
 

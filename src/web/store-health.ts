@@ -1,0 +1,31 @@
+/**
+ * The store's health as the web face reports it: /healthz answers 503 with the reason, and every
+ * dashboard page carries a banner, while the store fails (see Store.health).
+ */
+import type { Store, StoreHealth } from '../store/store.js';
+import { html, type Html } from './html/escape.js';
+
+export async function storeHealth(store: Store): Promise<StoreHealth> {
+  try {
+    if (store.health) return await store.health();
+    await store.getMeta('web.healthz');
+    return { ok: true, reason: null };
+  } catch (err) {
+    return { ok: false, reason: `the store does not answer: ${(err as Error).message}` };
+  }
+}
+
+/** The banner a dashboard page shows while the store fails. */
+export function storeBanner(health: StoreHealth): Html | null {
+  if (health.ok) return null;
+  return html`<div class="banner failing" role="alert">
+    <strong>Storage is failing.</strong> ${health.reason} Probe results, incidents and alerts may not be saved
+    until it is fixed; see /healthz.
+  </div>`;
+}
+
+/** Puts the banner at the top of a dashboard page's main content. */
+export function withStoreBanner(page: string, health: StoreHealth): string {
+  const banner = storeBanner(health);
+  return banner ? page.replace('<main>', `<main>${banner.text}`) : page;
+}
