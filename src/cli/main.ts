@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   'notify-test': async () => (await import('./notify-test-command.js')).notifyTestCommand,
   lock: async () => (await import('./lock-command.js')).lockCommand,
   verify: async () => (await import('./verify-command.js')).verifyCommand,
+  mcp: async () => (await import('./mcp-command.js')).mcpCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -19,6 +19,8 @@ import { handleError, problemOf, sendProblem } from './http/problem.js';
 import { addSecurityHeaders } from './http/security.js';
 import { createWebMetrics, type WebMetrics } from './metrics.js';
 import type { MonitorView } from './monitor-view.js';
+import { viewSource } from '../mcp/source.js';
+import { registerMcpRoute } from './mcp-route.js';
 import { registerStatusRoutes } from './status/routes.js';
 import { storeHealth } from './store-health.js';
 import { errorPage } from './html/error-page.js';
@@ -141,6 +143,7 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
   });
 
   registerApi(app, API_ROUTES, { view, tokens, publicUrl }, authFailures);
+  registerMcpRoute(app, { source: viewSource(view), tokens, failures: authFailures, publicUrl });
   if (view.telemetry) registerOtlp(app, { telemetry: view.telemetry, tokens, authFailures });
   registerStatusRoutes(app, view);
   const limit = opts.loginLimit ?? { attempts: 10, windowMs: 15 * 60_000 };
