@@ -1,5 +1,10 @@
-/** Structured JSON logs (pino), pretty-printed when a person is watching a terminal. */
+/**
+ * Structured JSON logs (pino), pretty-printed when a person is watching a terminal. Pretty logs carry
+ * remote text (warning and failure messages) to that terminal, so their control characters are
+ * shown as visible \uXXXX escapes (see unsafe-text.ts); JSON logs escape them as JSON does.
+ */
 import { pino, type Logger } from 'pino';
+import { neutralise, neutraliseDeep } from './unsafe-text.js';
 
 export type { Logger };
 
@@ -13,6 +18,13 @@ export function createLogger(opts: { pretty?: boolean; level?: string; destinati
     return pino({
       level,
       redact,
+      formatters: { log: (fields) => neutraliseDeep(fields) },
+      hooks: {
+        logMethod(args, method) {
+          const clean = args.map((a) => (typeof a === 'string' ? neutralise(a, false) : a));
+          return method.apply(this, clean as Parameters<typeof method>);
+        },
+      },
       transport: {
         target: 'pino-pretty',
         options: {

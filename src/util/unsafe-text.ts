@@ -27,13 +27,21 @@ export function neutralise(text: string, keepLines = true): string {
   return text.replace(keepLines ? TERMINAL_UNSAFE : LINE_UNSAFE, visible);
 }
 
-/** Every string in a JSON-like value neutralised to one line (keys included). */
+/**
+ * Every string in a JSON-like value neutralised to one line (keys included). Only arrays and plain
+ * objects are walked: an Error, a Date or a Buffer is returned as it is.
+ */
 export function neutraliseDeep<T>(value: T): T {
   if (typeof value === 'string') return neutralise(value, false) as T;
   if (Array.isArray(value)) return value.map(neutraliseDeep) as T;
-  if (value && typeof value === 'object')
+  if (value === null || typeof value !== 'object') return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null)
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [neutralise(k, false), neutraliseDeep(v)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        neutralise(k, false),
+        neutraliseDeep(v),
+      ]),
     ) as T;
   return value;
 }

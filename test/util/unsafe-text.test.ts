@@ -39,3 +39,15 @@ describe('showBidi', () => {
       'a[U+202A]b[U+202B]c[U+202C]d[U+202D]e[U+202E]f[U+2066]g[U+2067]h[U+2068]i[U+2069] café',
     ));
 });
+
+describe('neutraliseDeep and non-plain objects', () => {
+  test('an Error, a Date and a Buffer are left as they are', () => {
+    const err = new Error('boom');
+    const at = new Date(0);
+    const buf = Buffer.from('x');
+    const out = neutraliseDeep({ err, at, buf });
+    assert.equal(out.err, err);
+    assert.equal(out.at, at);
+    assert.equal(out.buf, buf);
+  });
+});
