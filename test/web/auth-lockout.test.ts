@@ -115,11 +115,24 @@ describe('failed-auth limits', () => {
     assertProblem(await api('203.0.113.6'), 401); // another client behind the same proxy
   });
 
-  test('server.trustProxy takes a list of proxy addresses too', () => {
+  test('server.trustProxy takes a list of proxy addresses: only their X-Forwarded-For counts', async () => {
     const yaml = SEED_CONFIG_YAML.replace(
       'server: { port: 8080,',
-      'server: { port: 8080, trustProxy: ["127.0.0.1", "10.0.0.0/8"],',
+      'server: { port: 8080, trustProxy: ["127.0.0.14", "10.0.0.0/8"],',
     );
-    assert.deepEqual(seedConfig(yaml).server.trustProxy, ['127.0.0.1', '10.0.0.0/8']);
+    assert.deepEqual(seedConfig(yaml).server.trustProxy, ['127.0.0.14', '10.0.0.0/8']);
+    const app = await appFor(yaml);
+    const api = (remoteAddress: string, client: string) =>
+      app.inject({
+        url: '/api/v1/servers',
+        headers: { ...auth(forged('6')), 'x-forwarded-for': client },
+        remoteAddress,
+      });
+    for (let n = 0; n < 30; n++) assertProblem(await api('127.0.0.14', '203.0.113.7'), 401);
+    assertProblem(await api('127.0.0.14', '203.0.113.7'), 429);
+    assertProblem(await api('127.0.0.14', '203.0.113.8'), 401); // another client of the trusted proxy
+    // A peer that is not a listed proxy: its X-Forwarded-For is ignored.
+    for (let n = 0; n < 30; n++) assertProblem(await api('127.0.0.15', `203.0.113.${n}`), 401);
+    assertProblem(await api('127.0.0.15', '203.0.113.99'), 429);
   });
 });
