@@ -6,9 +6,8 @@ import { startDemoServer, type DemoServer } from '../demo/demo-server.js';
 import { Monitor } from '../monitor/monitor.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
 import { openStore, StoreUnavailableError } from '../store/open.js';
-import type { Store } from '../store/store.js';
-import { createLogger, type Logger } from '../util/logger.js';
-import { storeHealth } from '../web/store-health.js';
+import { createLogger } from '../util/logger.js';
+import { watchStore } from '../web/store-health.js';
 import {
   createWebMetrics,
   ensureFirstToken,
@@ -149,18 +148,4 @@ export function newStoreNotice(path: string): string {
     '  admin token is issued below.',
     '',
   ].join('\n');
-}
-
-/** Checks the store every 10 s and logs when it starts failing (deleted file, failing writes) and when it recovers. */
-function watchStore(store: Store, log: Logger): NodeJS.Timeout {
-  let failing: string | null = null;
-  const timer = setInterval(() => {
-    void storeHealth(store).then((h) => {
-      if (!h.ok && h.reason !== failing) log.error({ reason: h.reason }, `storage is failing: ${h.reason}`);
-      else if (h.ok && failing !== null) log.info('storage works again');
-      failing = h.ok ? null : h.reason;
-    });
-  }, 10_000);
-  timer.unref();
-  return timer;
 }

@@ -3,6 +3,7 @@
  * dashboard page carries a banner, while the store fails (see Store.health).
  */
 import type { Store, StoreHealth } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
 import { html, type Html } from './html/escape.js';
 
 export async function storeHealth(store: Store): Promise<StoreHealth> {
@@ -28,4 +29,25 @@ export function storeBanner(health: StoreHealth): Html | null {
 export function withStoreBanner(page: string, health: StoreHealth): string {
   const banner = storeBanner(health);
   return banner ? page.replace('<main>', `<main>${banner.text}`) : page;
+}
+
+/**
+ * Checks the store every `everyMs` (serve: 10 s) and logs an error when it starts failing (a deleted
+ * or replaced file, writes that do not commit) or fails differently, and once when it works again.
+ */
+export function watchStore(
+  store: Store,
+  log: Pick<Logger, 'error' | 'info'>,
+  everyMs = 10_000,
+): NodeJS.Timeout {
+  let failing: string | null = null;
+  const timer = setInterval(() => {
+    void storeHealth(store).then((h) => {
+      if (!h.ok && h.reason !== failing) log.error({ reason: h.reason }, `storage is failing: ${h.reason}`);
+      else if (h.ok && failing !== null) log.info('storage works again');
+      failing = h.ok ? null : h.reason;
+    });
+  }, everyMs);
+  timer.unref();
+  return timer;
 }

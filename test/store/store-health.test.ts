@@ -127,3 +127,30 @@ describe('SQLite store health', () => {
     }
   });
 });
+
+describe('watchStore', () => {
+  test('logs one error when the file disappears, naming the reason', async () => {
+    const { watchStore } = await import('../../src/web/store-health.js');
+    const path = join(dir, 'watched.db');
+    const store = openSqliteStore(path);
+    const errors: string[] = [];
+    const infos: string[] = [];
+    const log = {
+      error: (_o: unknown, msg: string) => void errors.push(msg),
+      info: (msg: string) => void infos.push(msg),
+    } as unknown as Parameters<typeof watchStore>[1];
+    const timer = watchStore(store, log, 100);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(errors, []);
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.deepEqual(errors, [
+        `storage is failing: the SQLite file ${path} was deleted while mcpwatch runs: what is written now is lost when it stops. Restore the file from a backup (or move it back) and restart`,
+      ]);
+    } finally {
+      clearInterval(timer);
+      await store.close();
+    }
+  });
+});
