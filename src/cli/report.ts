@@ -1,7 +1,7 @@
 /** The human report of one probe: a line per layer, the failure in plain words, and the facts around it. */
 import { LAYERS, type LayerName, type ProbeResult } from '../probe/types.js';
 import { neutraliseDeep } from '../util/unsafe-text.js';
-import { LIKELY_FIX } from './explain.js';
+import { LIKELY_FIX } from '../probe/explain.js';
 
 export interface Style {
   ok: (s: string) => string;

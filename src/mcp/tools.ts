@@ -5,7 +5,7 @@
  * already knows; probe_url probes one URL, for admin callers only, with the same address guard as
  * the API (a public monitor refuses private, loopback and reserved addresses).
  */
-import { LIKELY_FIX } from '../cli/explain.js';
+import { LIKELY_FIX } from '../probe/explain.js';
 import { incidentJson } from '../cli/incidents-command.js';
 import { probe, PROBE_DEFAULTS } from '../probe/index.js';
 import type { ErrorCode } from '../probe/types.js';

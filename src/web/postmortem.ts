@@ -4,7 +4,7 @@
  * and publish it in the dashboard or the API; published ones appear on status pages. Stored as JSON
  * in the store's meta table under `postmortem:<incident id>`.
  */
-import { LIKELY_FIX } from '../cli/explain.js';
+import { LIKELY_FIX } from '../probe/explain.js';
 import type { Incident } from '../engine/types.js';
 import type { ErrorCode, LayerName } from '../probe/types.js';
 import type { Store } from '../store/store.js';

@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
-import { LIKELY_FIX } from '../../src/cli/explain.js';
+import { LIKELY_FIX } from '../../src/probe/explain.js';
 import { MCP_TOOLS } from '../../src/mcp/tools.js';
 import { buildApp } from '../../src/web/app.js';
 import { TokenStore } from '../../src/web/auth/tokens.js';

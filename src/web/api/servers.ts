@@ -1,6 +1,6 @@
 /** /api/v1/servers: list, show, add, change, remove, pause/resume, probe now. */
 import type { RawServer } from '../../config/raw.js';
-import { LIKELY_FIX } from '../../cli/explain.js';
+import { LIKELY_FIX } from '../../probe/explain.js';
 import { notFound } from '../http/problem.js';
 import { publicProbeResult, publicServerConfig } from '../redact.js';
 import { actor, changed, requireServer } from './common.js';

@@ -1,5 +1,5 @@
 /** Incidents: the list, and one incident with its timeline and the acknowledge/update/resolve forms. */
-import { LIKELY_FIX } from '../../cli/explain.js';
+import { LIKELY_FIX } from '../../probe/explain.js';
 import type { Incident } from '../../engine/types.js';
 import type { Session } from '../auth/sessions.js';
 import { html, type Html } from '../html/escape.js';

@@ -1,5 +1,5 @@
 /** The sections of a server's dashboard page, each a pure render of data read by server-page.ts. */
-import { LIKELY_FIX } from '../../cli/explain.js';
+import { LIKELY_FIX } from '../../probe/explain.js';
 import type { ServerConfig } from '../../config/types.js';
 import type { Incident, Warning } from '../../engine/types.js';
 import { LAYERS } from '../../probe/types.js';

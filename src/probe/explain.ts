@@ -1,5 +1,5 @@
 /** Plain words for each failure code: what it means for an agent and what usually fixes it. */
-import type { ErrorCode } from '../probe/types.js';
+import type { ErrorCode } from './types.js';
 
 export const LIKELY_FIX: Record<ErrorCode, string> = {
   dns_not_found:
