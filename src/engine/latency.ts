@@ -11,24 +11,11 @@
  */
 import { LAYERS, type LayerName } from '../probe/types.js';
 import { countOf, quantile, type Histogram } from '../util/histogram.js';
-import type { LatencyPercentiles } from './types.js';
+import type { LatencyBaseline, LatencyPercentiles, LatencyTrend } from './types.js';
 import { DAY_MS, HOUR_MS, TUNING } from './tuning.js';
 import { hourHistogram, windowHistogram } from './recent.js';
 import { histogramOver, keyOf, setP95, slotOfKey, type BucketRing } from './buckets.js';
 import type { EngineState } from './state.js';
-
-export interface LatencyBaseline {
-  dayKey: number;
-  p95: number | null;
-  samples: number;
-}
-
-export interface LatencyTrend {
-  hourKey: number;
-  /** Fitted p95 at the end of the span / at its start; null without enough hours. */
-  ratio: number | null;
-  hours: number;
-}
 
 function percentiles(h: Histogram): LatencyPercentiles {
   return { p50: quantile(h, 0.5), p95: quantile(h, 0.95), p99: quantile(h, 0.99) };

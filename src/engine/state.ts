@@ -10,12 +10,19 @@
  * Functions of the engine never change a state they are given: they return a new one (sharing what
  * did not change). Incidents and warnings are immutable values.
  */
-import type { Incident, RuleId, ServerRules, ToolFacts, Warning } from './types.js';
+import type {
+  Incident,
+  LatencyBaseline,
+  LatencyTrend,
+  RuleId,
+  ServerRules,
+  ToolFacts,
+  Warning,
+} from './types.js';
 import { DAY_MS, HOUR_MS } from './tuning.js';
 import { cloneRecent, createRecent, recentCapacity, type RecentRing } from './recent.js';
 import { cloneBuckets, createBuckets, type BucketRing } from './buckets.js';
 import type { FailureFacts } from './verdict.js';
-import type { LatencyBaseline, LatencyTrend } from './latency.js';
 
 export interface Streaks {
   /** Consecutive good rounds. */

@@ -250,3 +250,18 @@ export interface ServerSummary {
   /** The maintenance window in force, when state is 'maintenance'. */
   maintenance: { title: string | null; end: number } | null;
 }
+
+/** The 7 complete days before today that the regression rule compares with. */
+export interface LatencyBaseline {
+  dayKey: number;
+  p95: number | null;
+  samples: number;
+}
+
+/** The least-squares trend of the hourly p95s over the last 48 complete hours. */
+export interface LatencyTrend {
+  hourKey: number;
+  /** Fitted p95 at the end of the span / at its start; null without enough hours. */
+  ratio: number | null;
+  hours: number;
+}
