@@ -1,7 +1,9 @@
 /** Opens the store the config names: SQLite (the embedded default) or PostgreSQL. */
 import type { Config } from '../config/types.js';
-import { openPostgresStore } from './postgres/index.js';
 import { openSqliteStore } from './sqlite/index.js';
+import { SoloLeases, type Leases } from './leases.js';
+import { openPostgresStore, PostgresStore } from './postgres/index.js';
+import { PgLeases } from './postgres/leases.js';
 import type { Store } from './store.js';
 
 export class StoreUnavailableError extends Error {
@@ -26,4 +28,9 @@ export async function openStore(
       `cannot open the SQLite store at ${storage.sqlite}: ${(err as Error).message}`,
     );
   }
+}
+
+/** How instances on this store share the work: lease rows on PostgreSQL, one instance on SQLite. */
+export function leasesFor(store: Store): Leases {
+  return store instanceof PostgresStore ? new PgLeases(store.pool) : new SoloLeases(store);
 }

@@ -68,7 +68,7 @@ interface SurfaceRow {
   tools?: string;
 }
 
-interface OutboxRow {
+export interface OutboxRow {
   id: number;
   key: string;
   channel: string;
@@ -79,6 +79,21 @@ interface OutboxRow {
   attempts: number;
   status: OutboxMessage['status'];
   last_error: string | null;
+}
+
+export function outboxFromRow(x: OutboxRow): OutboxMessage {
+  return {
+    id: x.id,
+    key: x.key,
+    channel: x.channel,
+    incidentId: x.incident_id,
+    payload: JSON.parse(x.payload) as unknown,
+    createdAt: x.created_at,
+    notBefore: x.not_before,
+    attempts: x.attempts,
+    status: x.status,
+    lastError: x.last_error,
+  };
 }
 
 function toRollup(r: RollupRow): Rollup {
@@ -476,18 +491,7 @@ export class PostgresStore implements Store {
       `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= $1 ORDER BY not_before, id LIMIT $2`,
       [now, limit],
     );
-    return r.rows.map((x) => ({
-      id: x.id,
-      key: x.key,
-      channel: x.channel,
-      incidentId: x.incident_id,
-      payload: JSON.parse(x.payload) as unknown,
-      createdAt: x.created_at,
-      notBefore: x.not_before,
-      attempts: x.attempts,
-      status: x.status,
-      lastError: x.last_error,
-    }));
+    return r.rows.map(outboxFromRow);
   }
 
   async existingOutboxKeys(keys: readonly string[]): Promise<Set<string>> {

@@ -110,6 +110,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'instances, leases and outbox claims',
+    sql: `
+      CREATE TABLE instances (
+        id           TEXT    COLLATE "C" PRIMARY KEY,
+        host         TEXT    NOT NULL,
+        pid          INTEGER NOT NULL,
+        url          TEXT,
+        started_at   BIGINT  NOT NULL,
+        heartbeat_at BIGINT  NOT NULL,
+        expires_at   BIGINT  NOT NULL
+      );
+
+      CREATE TABLE leases (
+        server      TEXT   COLLATE "C" PRIMARY KEY,
+        holder      TEXT   COLLATE "C",
+        expires_at  BIGINT NOT NULL DEFAULT 0,
+        acquired_at BIGINT
+      );
+      CREATE INDEX leases_holder ON leases (holder);
+
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT COLLATE "C", ADD COLUMN claim_until BIGINT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
