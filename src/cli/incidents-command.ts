@@ -1,31 +1,10 @@
 /** `mcpwatch incidents`: incidents with severity, status, trigger, layer, code and timeline. */
 import { Command } from 'commander';
-import type { Incident } from '../engine/types.js';
+import { incidentJson } from '../engine/incident-json.js';
+import { isoOrNull as iso } from '../util/iso.js';
 import { DEFAULT_CONFIG, readConfig, readStore } from './config-option.js';
 import type { Io } from './io.js';
 import { table } from './table.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** The `incidents --json` shape of DESIGN.md; times are ISO 8601 strings. */
-export function incidentJson(i: Incident) {
-  return {
-    id: i.id,
-    server: i.server,
-    severity: i.severity,
-    status: i.status,
-    trigger: i.trigger,
-    layer: i.layer,
-    code: i.code,
-    openedAt: iso(i.openedAt),
-    acknowledgedAt: iso(i.acknowledgedAt),
-    resolvedAt: iso(i.resolvedAt),
-    firstFailureAt: iso(i.firstFailureAt),
-    acknowledgedBy: i.acknowledgedBy,
-    failedProbes: i.failedProbes,
-    timeline: i.timeline.map((e) => ({ at: iso(e.at), kind: e.kind, message: e.message })),
-  };
-}
 
 export function incidentsCommand(io: Io): Command {
   return new Command('incidents')

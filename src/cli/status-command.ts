@@ -3,57 +3,12 @@
  * from the store that a running `serve` writes (its engine state, saved at least every minute).
  */
 import { Command } from 'commander';
-import { createState, deserializeState, summarize } from '../engine/index.js';
-import type { ServerSummary } from '../engine/types.js';
-import type { Config } from '../config/types.js';
-import type { Store } from '../store/store.js';
+import { statusEntries } from '../monitor/saved-status.js';
 import { DEFAULT_CONFIG, readConfig, readStore } from './config-option.js';
 import type { Io } from './io.js';
 import { table } from './table.js';
 
-export interface StatusEntry {
-  server: string;
-  state: ServerSummary['state'];
-  failure: ServerSummary['failure'];
-  errorRate: Pick<ServerSummary['errorRate'], '5m' | '15m' | '1h' | '24h' | '30d'> & { '7d': number | null };
-  p95Ms: ServerSummary['p95Ms'];
-  slo: {
-    target: number;
-    remainingBudget: number;
-    burnRates: ServerSummary['slo']['burnRates'];
-    projectedExhaustionAt: string | null;
-  };
-  openIncident: string | null;
-  lastProbeAt: string | null;
-}
-
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(x > 0 && x < 0.001 ? 2 : 1)}%`);
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** The `status --json` entries of every configured server, from the engine state `serve` saved. */
-export async function statusEntries(config: Config, store: Store, now: number): Promise<StatusEntry[]> {
-  const saved = new Map((await store.loadEngineStates()).map((s) => [s.server, s.state]));
-  return config.servers.map((cfg) => {
-    const text = saved.get(cfg.name);
-    const s = summarize(text ? deserializeState(text, cfg.rules) : createState(cfg.rules), now);
-    return {
-      server: s.server,
-      state: cfg.paused ? 'unknown' : s.state,
-      failure: s.failure,
-      errorRate: s.errorRate,
-      p95Ms: s.p95Ms,
-      slo: {
-        target: s.slo.target,
-        remainingBudget: s.slo.remainingBudget,
-        burnRates: s.slo.burnRates,
-        projectedExhaustionAt: iso(s.slo.projectedExhaustionAt),
-      },
-      openIncident: s.openIncidentId,
-      lastProbeAt: iso(s.lastProbeAt),
-    };
-  });
-}
-
 export function statusCommand(io: Io): Command {
   return new Command('status')
     .description('each server: state, failing layer, error rates per window, p95, SLO budget left')

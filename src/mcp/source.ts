@@ -3,12 +3,13 @@
  * live judgement); `mcpwatch mcp` answers from the store a running `serve` writes, like `mcpwatch
  * status` does. Both read incidents and the last probe results from the store.
  */
-import { statusEntries, type StatusEntry } from '../cli/status-command.js';
+import { statusEntry, type StatusEntry } from '../engine/status-entry.js';
+import { statusEntries } from '../monitor/saved-status.js';
 import type { Config, ServerConfig } from '../config/types.js';
 import type { Incident } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Store } from '../store/store.js';
-import type { MonitorView, ServerSummary } from '../web/monitor-view.js';
+import type { MonitorView, ServerSummary } from '../monitor/monitor-view.js';
 
 export interface McpSource {
   config(): Config;
@@ -21,25 +22,9 @@ export interface McpSource {
   lastResult(server: string): Promise<{ at: number; result: ProbeResult } | null>;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 /** The `status --json` entry of a live summary (same fields as statusEntries()). */
 export function statusOfSummary(s: ServerSummary): StatusEntry {
-  return {
-    server: s.server,
-    state: s.state,
-    failure: s.failure,
-    errorRate: s.errorRate,
-    p95Ms: s.p95Ms,
-    slo: {
-      target: s.slo.target,
-      remainingBudget: s.slo.remainingBudget,
-      burnRates: s.slo.burnRates,
-      projectedExhaustionAt: iso(s.slo.projectedExhaustionAt),
-    },
-    openIncident: s.openIncidentId,
-    lastProbeAt: iso(s.lastProbe?.at ?? null),
-  };
+  return statusEntry({ ...s, lastProbeAt: s.lastProbe?.at ?? null });
 }
 
 async function lastResultOf(store: Store, server: string) {
