@@ -6,11 +6,11 @@
  * the API (a public monitor refuses private, loopback and reserved addresses).
  */
 import { LIKELY_FIX } from '../probe/explain.js';
-import { incidentJson } from '../cli/incidents-command.js';
+import { incidentJson } from '../engine/incident-json.js';
 import { probe, PROBE_DEFAULTS } from '../probe/index.js';
 import type { ErrorCode } from '../probe/types.js';
-import { blockedUrlReason } from '../web/api/public-url.js';
-import { publicProbeResult, redactUrl } from '../web/redact.js';
+import { blockedUrlReason } from '../probe/url-guard.js';
+import { publicProbeResult, redactUrl } from '../monitor/redact.js';
 import {
   codeSchema,
   explanationSchema,

@@ -5,47 +5,8 @@
  * makes the mistake visible at once. A name that does not resolve now is let through: the probe will
  * classify it.
  */
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import { isBlockedAddress } from '../../probe/address-guard.js';
+import { blockedUrlReason } from '../../probe/url-guard.js';
 import { ProblemError } from '../http/problem.js';
-
-const LOOKUP_TIMEOUT_MS = 3_000;
-
-export type Resolve = (host: string) => Promise<string[]>;
-
-const resolveAll: Resolve = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
-
-/** Why `url` is refused for a public monitor, or null. */
-export async function blockedUrlReason(url: string, resolve: Resolve = resolveAll): Promise<string | null> {
-  let host: string;
-  try {
-    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return null; // the entry's own validation reports a bad URL
-  }
-  let addresses: string[];
-  if (isIP(host)) addresses = [host];
-  else {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      addresses = await Promise.race([
-        resolve(host),
-        new Promise<string[]>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('timeout')), LOOKUP_TIMEOUT_MS);
-        }),
-      ]);
-    } catch {
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  const blocked = addresses.filter(isBlockedAddress);
-  if (blocked.length === 0) return null;
-  const where = isIP(host) ? host : `${host} resolves to ${blocked.join(', ')}`;
-  return `${where}: a private, loopback, link-local or reserved address, which a public monitor does not probe`;
-}
 
 /** Throws the API's validation problem when a public monitor must refuse `url`. */
 export async function refuseBlockedUrl(publicMode: boolean, url: string | undefined): Promise<void> {
