@@ -17,7 +17,7 @@ import type {
 } from '../engine/types.js';
 import { WINDOWS } from '../engine/types.js';
 import type { Store } from '../store/store.js';
-import type { ChannelHealth, MonitorView, ServerChange, ServerSummary } from '../web/monitor-view.js';
+import type { ChannelHealth, MonitorView, ServerChange, ServerSummary } from './monitor-view.js';
 import type { Monitor } from './monitor.js';
 import type { Tracked } from './tracked.js';
 

@@ -18,7 +18,7 @@ import { clientErrorHandler } from './http/client-errors.js';
 import { handleError, problemOf, sendProblem } from './http/problem.js';
 import { addSecurityHeaders } from './http/security.js';
 import { createWebMetrics, type WebMetrics } from './metrics.js';
-import type { MonitorView } from './monitor-view.js';
+import type { MonitorView } from '../monitor/monitor-view.js';
 import { viewSource } from '../mcp/source.js';
 import { registerMcpRoute } from './mcp-route.js';
 import { registerStatusRoutes } from './status/routes.js';

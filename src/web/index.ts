@@ -24,5 +24,5 @@ export {
 } from './postmortem.js';
 export { diffSurfaces, diffTool, type SurfaceDiff, type ToolChange, type FieldChange } from './drift.js';
 export { windowStats, series, parseWindow, type WindowStats, type Series } from './stats.js';
-export type * from './monitor-view.js';
-export { BURN_WINDOWS } from './monitor-view.js';
+export type * from '../monitor/monitor-view.js';
+export { BURN_WINDOWS } from '../monitor/monitor-view.js';

@@ -12,7 +12,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { LAYERS, type ProbeResult } from '../probe/types.js';
-import { BURN_WINDOWS, type MonitorView } from './monitor-view.js';
+import { BURN_WINDOWS, type MonitorView } from '../monitor/monitor-view.js';
 
 export const OTHER = '_other';
 

@@ -8,7 +8,7 @@ import { GRANULARITY_MS, emptyRollup, mergeRollup } from '../store/rollup.js';
 import { ALL_REGIONS, type Granularity, type Rollup, type Store } from '../store/store.js';
 import { DurationError, parseDuration } from '../util/duration.js';
 import { quantile } from '../util/histogram.js';
-import type { Percentiles } from './monitor-view.js';
+import type { Percentiles } from '../monitor/monitor-view.js';
 
 export interface WindowSpec {
   /** As asked, e.g. "15m" or "7d". */

@@ -8,7 +8,7 @@ import type { ServerConfig } from '../config/types.js';
 import { WINDOWS, type MaintenanceWindow, type ServerState, type WindowName } from '../engine/types.js';
 import { LAYERS, type LayerName } from '../probe/types.js';
 import type { Store } from '../store/store.js';
-import { BURN_WINDOWS, type BurnWindow, type ServerSummary, type SloSummary } from './monitor-view.js';
+import { BURN_WINDOWS, type BurnWindow, type ServerSummary, type SloSummary } from '../monitor/monitor-view.js';
 import { parseWindow, windowStats, type WindowStats } from './stats.js';
 
 function slo(

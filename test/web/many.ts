@@ -8,7 +8,7 @@ import type { Incident, ServerState, WindowName } from '../../src/engine/types.j
 import { WINDOWS } from '../../src/engine/types.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
 import { TokenStore } from '../../src/web/auth/tokens.js';
-import { BURN_WINDOWS, type ServerSummary } from '../../src/web/monitor-view.js';
+import { BURN_WINDOWS, type ServerSummary } from '../../src/monitor/monitor-view.js';
 import { DAY_MS, insertRollups, random, syntheticRollups } from './history.js';
 import { seedConfig } from './seed.js';
 import { TestMonitorView } from './test-view.js';

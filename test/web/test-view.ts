@@ -11,7 +11,7 @@ import type { Config, ServerConfig } from '../../src/config/types.js';
 import type { Incident, IncidentStatus, MaintenanceWindow, TimelineEntry } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { Store } from '../../src/store/store.js';
-import type { ChannelHealth, MonitorView, ServerChange, ServerSummary } from '../../src/web/monitor-view.js';
+import type { ChannelHealth, MonitorView, ServerChange, ServerSummary } from '../../src/monitor/monitor-view.js';
 import { ensurePostmortemDraft } from '../../src/web/postmortem.js';
 import { summarizeFromStore } from '../../src/web/store-summary.js';
 import { probeResult } from '../store/sample.js';

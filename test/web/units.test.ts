@@ -9,7 +9,7 @@ import { RateLimiter } from '../../src/web/http/rate-limit.js';
 import { escapeHtml, html, trusted } from '../../src/web/html/escape.js';
 import { dayClass, dayTooltip } from '../../src/web/html/uptime-bar.js';
 import { draftPostmortem, POSTMORTEM_FIELDS } from '../../src/web/postmortem.js';
-import { publicProbeResult, redactUrl } from '../../src/web/redact.js';
+import { publicProbeResult, redactUrl } from '../../src/monitor/redact.js';
 import { granularityFor, parseWindow } from '../../src/web/stats.js';
 import { impactOf, publicName, publicUpdates, statusIn } from '../../src/web/status/updates.js';
 import { probeResult } from '../store/sample.js';

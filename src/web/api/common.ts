@@ -4,8 +4,8 @@ import type { Incident } from '../../engine/types.js';
 import { actorOf } from '../auth/guard.js';
 import type { TokenRecord } from '../auth/tokens.js';
 import { ProblemError, notFound } from '../http/problem.js';
-import type { MonitorView, ServerChange } from '../monitor-view.js';
-import { publicServerConfig, type PublicServerConfig } from '../redact.js';
+import type { MonitorView, ServerChange } from '../../monitor/monitor-view.js';
+import { publicServerConfig, type PublicServerConfig } from '../../monitor/redact.js';
 
 export function requireServer(view: MonitorView, name: string): ServerConfig {
   const server = view.servers().find((s) => s.name === name);

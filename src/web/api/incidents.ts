@@ -2,8 +2,8 @@
 import type { IncidentStatus } from '../../engine/types.js';
 import { ProblemError, notFound } from '../http/problem.js';
 import type { Incident } from '../../engine/types.js';
-import type { MonitorView } from '../monitor-view.js';
-import { publicIncident } from '../redact.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
+import { publicIncident } from '../../monitor/redact.js';
 import { actor, flag, requireIncident, requireServer } from './common.js';
 import type { ApiRoute } from './route.js';
 import { idParams, listOf, NAME_PATTERN, noBody, ref } from './schemas.js';

@@ -1,7 +1,7 @@
 /** /api/v1/maintenance: windows that suppress alerts, show `under_maintenance`, and may leave the SLO. */
 import type { MaintenanceWindow } from '../../engine/types.js';
 import { ProblemError, notFound } from '../http/problem.js';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 import type { ApiRoute } from './route.js';
 import { idParams, listOf, NAME_PATTERN, ref } from './schemas.js';
 

@@ -1,6 +1,6 @@
 /** /api/v1/results: probe results with filters, newest first, keyset-paged by an opaque cursor. */
 import { LIKELY_FIX } from '../../probe/explain.js';
-import { publicProbeResult } from '../redact.js';
+import { publicProbeResult } from '../../monitor/redact.js';
 import { decodeCursor, encodeCursor, flag, requireServer } from './common.js';
 import type { ApiRoute } from './route.js';
 import { listOf, NAME_PATTERN } from './schemas.js';

@@ -3,7 +3,7 @@
  * fastify routes and writes the OpenAPI document (openapi.ts), so the two cannot drift apart.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 import { authenticateBearer, type Access } from '../auth/guard.js';
 import type { TokenRecord, TokenStore } from '../auth/tokens.js';
 import { ProblemError } from '../http/problem.js';

@@ -2,7 +2,7 @@
 import type { RawServer } from '../../config/raw.js';
 import { LIKELY_FIX } from '../../probe/explain.js';
 import { notFound } from '../http/problem.js';
-import { publicProbeResult, publicServerConfig } from '../redact.js';
+import { publicProbeResult, publicServerConfig } from '../../monitor/redact.js';
 import { actor, changed, requireServer } from './common.js';
 import { refuseBlockedUrl } from './public-url.js';
 import type { ApiRoute } from './route.js';

@@ -2,7 +2,7 @@
 import type { ToolSurface } from '../../store/store.js';
 import { diffSurfaces } from '../drift.js';
 import { ProblemError, notFound } from '../http/problem.js';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 import { requireServer } from './common.js';
 import type { ApiRoute } from './route.js';
 import { listOf, ref, serverParams } from './schemas.js';

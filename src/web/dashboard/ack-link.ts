@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { html } from '../html/escape.js';
 import { utc } from '../html/format.js';
 import { notFound } from '../http/problem.js';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 import { checkSameOrigin } from './context.js';
 import { page } from './layout.js';
 

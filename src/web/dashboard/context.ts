@@ -11,7 +11,7 @@ import { parseCookies } from '../http/cookies.js';
 import type { FormBody } from '../http/form.js';
 import { ProblemError } from '../http/problem.js';
 import type { FailedAuth } from '../auth/failed-auth.js';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 
 export interface DashboardDeps {
   view: MonitorView;

@@ -4,9 +4,9 @@ import type { Incident } from '../../engine/types.js';
 import type { Session } from '../auth/sessions.js';
 import { html, type Html } from '../html/escape.js';
 import { relative, span, utc } from '../html/format.js';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 import { loadPostmortem } from '../postmortem.js';
-import { publicIncident } from '../redact.js';
+import { publicIncident } from '../../monitor/redact.js';
 import { csrfField, page } from './layout.js';
 import { incidentList } from './server-sections.js';
 

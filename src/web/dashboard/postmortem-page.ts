@@ -3,7 +3,7 @@ import type { Incident } from '../../engine/types.js';
 import type { Session } from '../auth/sessions.js';
 import { html } from '../html/escape.js';
 import { span, utc } from '../html/format.js';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 import { POSTMORTEM_FIELD_MAX, POSTMORTEM_FIELDS, POSTMORTEM_LABELS, postmortemFor } from '../postmortem.js';
 import { ProblemError } from '../http/problem.js';
 import { csrfField, page } from './layout.js';

@@ -9,8 +9,8 @@ import type { SurfaceDiff } from '../drift.js';
 import { html, type Html } from '../html/escape.js';
 import { ms, percent, relative, span, utc } from '../html/format.js';
 import { lineChart } from '../html/svg-chart.js';
-import { BURN_WINDOWS, type ServerSummary } from '../monitor-view.js';
-import { publicProbeResult } from '../redact.js';
+import { BURN_WINDOWS, type ServerSummary } from '../../monitor/monitor-view.js';
+import { publicProbeResult } from '../../monitor/redact.js';
 import type { Series, WindowStats } from '../stats.js';
 
 export const LAYER_COLORS: Record<(typeof LAYERS)[number], string> = {

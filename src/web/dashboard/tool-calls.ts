@@ -3,7 +3,7 @@ import type { ServerConfig } from '../../config/types.js';
 import { toolStatsJson, ruleWindow } from '../api/tools.js';
 import { html, type Html } from '../html/escape.js';
 import { ms, percent, relative } from '../html/format.js';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 
 export function toolCallsSection(view: MonitorView, server: ServerConfig, now: number): Html {
   const stats = view.telemetry?.tools(server.name) ?? [];

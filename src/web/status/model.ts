@@ -7,7 +7,7 @@
 import type { StatusPageConfig } from '../../config/types.js';
 import type { Incident, MaintenanceWindow, ServerState } from '../../engine/types.js';
 import type { DailyBar } from '../../store/store.js';
-import type { MonitorView, ServerSummary } from '../monitor-view.js';
+import type { MonitorView, ServerSummary } from '../../monitor/monitor-view.js';
 import { DailyBarCache, type History } from './bar-cache.js';
 import { loadPostmortem, type Postmortem } from '../postmortem.js';
 import { impactOf } from './updates.js';

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { StatusPageConfig } from '../../config/types.js';
 import { ProblemError, notFound } from '../http/problem.js';
-import type { MonitorView } from '../monitor-view.js';
+import type { MonitorView } from '../../monitor/monitor-view.js';
 import { parseWindow, windowStats } from '../stats.js';
 import { latencyBadge, statusBadge, uptimeBadge } from './badges.js';
 import { atomFeed } from './feed.js';
