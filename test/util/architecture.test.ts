@@ -1,0 +1,190 @@
+/**
+ * The import check of docs/architecture.md: every import in src/ from one top folder into another must
+ * be allowed by the doc's "may import" table, which this test reads (so the doc and the check cannot
+ * drift apart). Imports are found with the TypeScript parser: `import`/`export … from`, `import x =
+ * require()`, dynamic `import()` and `import('…')` types.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SRC = join(ROOT, 'src');
+
+interface Rule {
+  /** Folders it may import values and types from. */
+  values: Set<string>;
+  /** Folders it may import types only from. */
+  types: Set<string>;
+  everything: boolean;
+}
+
+/** The "may import" table of docs/architecture.md. */
+function readRules(markdown: string): Map<string, Rule> {
+  const rules = new Map<string, Rule>();
+  const start = markdown.indexOf('| folder | owns | may import |');
+  assert.ok(start >= 0, 'docs/architecture.md has the "| folder | owns | may import |" table');
+  for (const line of markdown.slice(start).split('\n').slice(2)) {
+    if (!line.startsWith('|')) break;
+    const cells = line.split('|').map((c) => c.trim());
+    const folder = cells[1]!.replace(/`/g, '');
+    const allowed = cells[cells.length - 2]!;
+    const rule: Rule = { values: new Set(), types: new Set(), everything: allowed === 'everything' };
+    if (allowed !== '—' && !rule.everything) {
+      for (const part of allowed.split(',').map((p) => p.trim())) {
+        const m = /^([a-z]+)( \(types only\))?$/.exec(part);
+        assert.ok(m, `docs/architecture.md: cannot read "${part}" in the row of ${folder}`);
+        (m[2] ? rule.types : rule.values).add(m[1]!);
+      }
+    }
+    rules.set(folder, rule);
+  }
+  return rules;
+}
+
+interface ImportRef {
+  line: number;
+  specifier: string;
+  typeOnly: boolean;
+}
+
+/** Every module specifier a TypeScript file names, with its line and whether only types come through it. */
+function importsOf(fileName: string, text: string): ImportRef[] {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const out: ImportRef[] = [];
+  const add = (node: ts.Node, spec: ts.Expression | undefined, typeOnly: boolean) => {
+    if (spec && ts.isStringLiteralLike(spec))
+      out.push({
+        line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1,
+        specifier: spec.text,
+        typeOnly,
+      });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const c = node.importClause;
+      const named = c?.namedBindings && ts.isNamedImports(c.namedBindings) ? c.namedBindings : undefined;
+      const allTypes =
+        !!c &&
+        (c.isTypeOnly ||
+          (!c.name && !!named && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)));
+      add(node, node.moduleSpecifier, allTypes);
+    } else if (ts.isExportDeclaration(node)) {
+      const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause : undefined;
+      const allTypes =
+        node.isTypeOnly ||
+        (!!named && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly));
+      add(node, node.moduleSpecifier, allTypes);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node, node.moduleReference.expression, node.isTypeOnly);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      add(node, node.arguments[0], false);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node, node.argument.literal as ts.Expression, true);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** The top folder under src/ of a path relative to src/ ("engine/rules/p1.ts" → "engine"). */
+const folderOf = (pathInSrc: string) => pathInSrc.split(/[\\/]/)[0]!;
+
+/** Every import against the table, as "file:line imports 'spec': a → b …". */
+function violations(files: Map<string, string>, rules: Map<string, Rule>): string[] {
+  const out: string[] = [];
+  for (const [file, text] of files) {
+    const from = folderOf(file);
+    const rule = rules.get(from);
+    if (!rule) {
+      out.push(`src/${file}: folder ${from}/ has no row in docs/architecture.md`);
+      continue;
+    }
+    for (const ref of importsOf(file, text)) {
+      if (!ref.specifier.startsWith('.')) continue;
+      const target = normalize(join(dirname(file), ref.specifier));
+      if (target.startsWith('..')) {
+        out.push(`src/${file}:${ref.line} imports '${ref.specifier}': outside src/`);
+        continue;
+      }
+      const to = folderOf(target);
+      if (to === from || rule.everything || rule.values.has(to)) continue;
+      if (rule.types.has(to) && ref.typeOnly) continue;
+      const why = rule.types.has(to)
+        ? `${from}/ may import only types from ${to}/`
+        : `${from}/ may not import ${to}/`;
+      out.push(`src/${file}:${ref.line} imports '${ref.specifier}': ${why}`);
+    }
+  }
+  return out;
+}
+
+function sourceFiles(dir: string, out = new Map<string, string>()): Map<string, string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) sourceFiles(p, out);
+    else if (/\.(ts|mts|cts|js|mjs)$/.test(e.name))
+      out.set(relative(SRC, p).split(sep).join('/'), readFileSync(p, 'utf8'));
+  }
+  return out;
+}
+
+const RULES = readRules(readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8'));
+
+test('every import in src/ follows the flow of docs/architecture.md', () => {
+  const files = sourceFiles(SRC);
+  assert.ok(files.size > 100, `read ${files.size} files`);
+  assert.deepEqual(violations(files, RULES), []);
+});
+
+test('the table of docs/architecture.md has a row for every folder of src/ and no loop', () => {
+  const folders = readdirSync(SRC, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  assert.deepEqual([...RULES.keys()].sort(), folders);
+  // Walk the arrows (cli's "everything" aside): no folder may reach itself.
+  const reach = (from: string, seen: Set<string>): boolean => {
+    const r = RULES.get(from)!;
+    for (const to of [...r.values, ...r.types]) {
+      if (seen.has(to)) return true;
+      if (RULES.has(to) && reach(to, new Set([...seen, to]))) return true;
+    }
+    return false;
+  };
+  for (const f of folders)
+    if (!RULES.get(f)!.everything) assert.equal(reach(f, new Set([f])), false, `${f}/ reaches itself`);
+});
+
+test('the check finds static, re-exported, dynamic and type imports against the flow, by file and line', () => {
+  const files = new Map<string, string>([
+    [
+      'engine/bad.ts',
+      "import { openStore } from '../store/open.js';\nimport { LAYERS } from '../probe/types.js';\n",
+    ],
+    ['probe/lazy.ts', "export async function f() {\n  return (await import('../web/app.js')).buildApp;\n}\n"],
+    ['probe/reexport.ts', "export { LIKELY_FIX } from '../cli/report.js';\n"],
+    ['probe/typed.ts', "let x: import('../monitor/monitor-view.js').MonitorView;\n"],
+    ['store/config-value.ts', "import { DEFAULTS } from '../config/defaults.js';\n"],
+    [
+      'store/config-type.ts',
+      "import type { Config } from '../config/types.js';\nimport { type ServerConfig } from '../config/types.js';\n",
+    ],
+    ['cli/any.ts', "import { buildApp } from '../web/app.js';\n"],
+    ['newfolder/x.ts', "import { LAYERS } from '../probe/types.js';\n"],
+    ['util/escape.ts', "import x from '../../package.json';\n"],
+  ]);
+  assert.deepEqual(violations(files, RULES), [
+    "src/engine/bad.ts:1 imports '../store/open.js': engine/ may not import store/",
+    "src/probe/lazy.ts:2 imports '../web/app.js': probe/ may not import web/",
+    "src/probe/reexport.ts:1 imports '../cli/report.js': probe/ may not import cli/",
+    "src/probe/typed.ts:1 imports '../monitor/monitor-view.js': probe/ may not import monitor/",
+    "src/store/config-value.ts:1 imports '../config/defaults.js': store/ may import only types from config/",
+    'src/newfolder/x.ts: folder newfolder/ has no row in docs/architecture.md',
+    "src/util/escape.ts:1 imports '../../package.json': outside src/",
+  ]);
+});
