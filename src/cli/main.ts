@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   lock: async () => (await import('./lock-command.js')).lockCommand,
   verify: async () => (await import('./verify-command.js')).verifyCommand,
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,
+  import: async () => (await import('./import-command.js')).importCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
