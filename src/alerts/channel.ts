@@ -3,7 +3,7 @@
  * what the outbox stores as a message's payload: JSON, complete, rendered by each channel at send
  * time through the shared texts in text.ts.
  */
-import type { Severity } from '../engine/types.js';
+import type { IncidentSeverity, Severity } from '../engine/types.js';
 import type { ErrorCode, LayerName } from '../probe/types.js';
 
 export type NotificationKind = 'trigger' | 'escalate' | 'acknowledge' | 'resolve' | 'digest' | 'test';
@@ -35,7 +35,7 @@ export interface DigestWarning {
 export interface PostmortemReminder {
   incidentId: string;
   server: string;
-  severity: 'P1' | 'P2';
+  severity: IncidentSeverity;
   resolvedAt: number;
 }
 
@@ -64,7 +64,7 @@ export interface Notification {
   acknowledgedBy: string | null;
   resolvedAt: number | null;
   /** Escalations: the severity whose acknowledgement deadline passed, and the deadline. */
-  escalation: { level: 'P1' | 'P2'; afterMs: number } | null;
+  escalation: { level: IncidentSeverity; afterMs: number } | null;
   /** Trigger sent because the severity was raised (P2 → P1). */
   raisedFrom: 'P2' | null;
   links: NotificationLinks;

@@ -11,11 +11,11 @@
  * the same escalation with the same outbox key, never a second one.
  */
 import type { Config } from '../config/types.js';
-import type { Incident, IncidentStatus } from '../engine/types.js';
+import type { Incident, IncidentSeverity, IncidentStatus } from '../engine/types.js';
 import { unmutedFrom } from './maintenance.js';
 
 export interface Escalation {
-  level: 'P1' | 'P2';
+  level: IncidentSeverity;
   /** When the acknowledgement deadline passed. */
   dueAt: number;
   afterMs: number;
@@ -45,7 +45,7 @@ export function statusAt(incident: Incident, at: number): IncidentStatus {
 }
 
 /** The severity the incident opened with. */
-export function openingSeverity(incident: Incident): 'P1' | 'P2' {
+export function openingSeverity(incident: Incident): IncidentSeverity {
   return raisedAt(incident) === null ? incident.severity : 'P2';
 }
 

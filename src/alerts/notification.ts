@@ -3,7 +3,7 @@
  * the facts a responder needs and the links, computed once when the message is planned.
  */
 import type { Config } from '../config/types.js';
-import type { Incident } from '../engine/types.js';
+import type { Incident, IncidentSeverity } from '../engine/types.js';
 import type { ErrorCode, LayerName } from '../probe/types.js';
 import type { AckSecret } from './ack-token.js';
 import { DEFAULT_ACK_TTL_MS } from './ack-token.js';
@@ -55,7 +55,7 @@ export function failureFacts(incident: Incident): FailureFacts {
 }
 
 export interface IncidentNotificationExtra {
-  escalation?: { level: 'P1' | 'P2'; afterMs: number };
+  escalation?: { level: IncidentSeverity; afterMs: number };
   raisedFrom?: 'P2';
 }
 

@@ -9,7 +9,7 @@
  * - A maintenance window covering the server mutes triggers and escalations.
  */
 import type { Config } from '../config/types.js';
-import type { Incident } from '../engine/types.js';
+import type { Incident, IncidentSeverity, Severity } from '../engine/types.js';
 import { escalationsDue, openingSeverity, raisedAt } from './escalation.js';
 
 /** The route name that stands for the weekly digest channels. */
@@ -26,13 +26,13 @@ function known(config: Config, names: Iterable<string>): string[] {
   return unique(names).filter((n) => all.has(n));
 }
 
-function routeNames(config: Config, server: string, severity: 'P1' | 'P2' | 'P3'): string[] {
+function routeNames(config: Config, server: string, severity: Severity): string[] {
   const own = config.servers.find((s) => s.name === server)?.routes?.[severity];
   return own ?? config.routes[severity] ?? [];
 }
 
 /** Channels that receive P1 or P2 notifications for this server. */
-export function routeChannels(config: Config, server: string, severity: 'P1' | 'P2'): string[] {
+export function routeChannels(config: Config, server: string, severity: IncidentSeverity): string[] {
   return known(
     config,
     routeNames(config, server, severity).filter((n) => n !== DIGEST_ROUTE),

@@ -3,7 +3,7 @@
  * a test keeps the two equal). Durations in ms.
  */
 import { LAYERS, type LayerName } from '../probe/types.js';
-import type { ServerRules } from '../engine/types.js';
+import type { IncidentSeverity, ServerRules } from '../engine/types.js';
 
 export const DEFAULTS = {
   server: { port: 8080, host: '127.0.0.1', public: false, publicMetrics: true },
@@ -50,7 +50,7 @@ export const DEFAULTS = {
 export const DIGEST_ROUTE = 'digest';
 
 /** Default routing by channel type, for a severity that `routes` leaves out (DESIGN's table). */
-export const ROUTE_TYPES: Record<'P1' | 'P2', readonly string[]> = {
+export const ROUTE_TYPES: Record<IncidentSeverity, readonly string[]> = {
   P1: ['pagerduty', 'opsgenie', 'sms', 'webhook'],
   P2: ['slack', 'discord', 'teams', 'email', 'webhook'],
 };

@@ -4,9 +4,10 @@
  */
 import type { EraPin } from '../probe/types.js';
 import type { LayerName } from '../probe/types.js';
+import type { IncidentSeverity, Severity } from '../engine/types.js';
 
 export type RawDuration = string | number;
-export type RawSeverity = 'P1' | 'P2' | 'P3';
+export type RawSeverity = Severity;
 export type RawRoutes = Partial<Record<RawSeverity, string[]>>;
 
 export interface RawConfirm {
@@ -114,7 +115,7 @@ export interface RawConfig {
   servers?: RawServer[];
   channels?: RawChannel[];
   routes?: RawRoutes;
-  escalation?: Partial<Record<'P1' | 'P2', { after?: RawDuration; to?: string[] }>>;
+  escalation?: Partial<Record<IncidentSeverity, { after?: RawDuration; to?: string[] }>>;
   digest?: { schedule?: string; timezone?: string; channels?: string[] };
   maintenance?: RawMaintenance[];
   statusPages?: RawStatusPage[];

@@ -3,7 +3,7 @@
  * docs/config.md and schema/mcpwatch.schema.json; this is what the rest of the program sees.
  */
 import type { EraPin } from '../probe/types.js';
-import type { MaintenanceWindow, ServerRules } from '../engine/types.js';
+import type { MaintenanceWindow, ServerRules, Severity } from '../engine/types.js';
 import type { WeeklyTime } from '../util/weekly-time.js';
 import type { RawProbeSettings, RawServer } from './raw.js';
 
@@ -48,7 +48,7 @@ export interface ServerConfig {
   paused: boolean;
   rules: ServerRules;
   /** Per-server alert routing override (severity -> channel names). */
-  routes: Partial<Record<'P1' | 'P2' | 'P3', string[]>> | null;
+  routes: Partial<Record<Severity, string[]>> | null;
   /** Always set by the config loader; optional for configs built in code (defaults then apply). */
   telemetry?: ServerTelemetry;
   /** The entry as written (after ${ENV} substitution), for changes that merge into it (API PATCH). */
@@ -92,7 +92,7 @@ export interface Config {
   scheduler: { concurrency: number };
   servers: ServerConfig[];
   channels: ChannelConfig[];
-  routes: Record<'P1' | 'P2' | 'P3', string[]>;
+  routes: Record<Severity, string[]>;
   escalation: { P1: { afterMs: number; to: string[] }; P2: { afterMs: number; to: string[] } };
   /**
    * When P3 findings are sent as a digest. `schedule` is what the YAML says ("mon 09:00") read in

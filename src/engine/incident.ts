@@ -7,7 +7,14 @@
  * identified the cause, else to investigating.
  */
 import type { ErrorCode, LayerName } from '../probe/types.js';
-import type { EngineEvent, Incident, IncidentStatus, RuleId, TimelineEntry } from './types.js';
+import type {
+  EngineEvent,
+  Incident,
+  IncidentSeverity,
+  IncidentStatus,
+  RuleId,
+  TimelineEntry,
+} from './types.js';
 
 export interface IncidentChange {
   incident: Incident;
@@ -21,7 +28,7 @@ function append(i: Incident, entry: TimelineEntry, patch: Partial<Incident> = {}
 export function newIncident(o: {
   server: string;
   at: number;
-  severity: 'P1' | 'P2';
+  severity: IncidentSeverity;
   trigger: RuleId;
   activeTriggers: RuleId[];
   failure: { layer: LayerName; code: ErrorCode } | null;

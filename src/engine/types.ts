@@ -4,9 +4,21 @@
  */
 import type { ErrorCode, LayerName, ProbeResult, ToolDefinition } from '../probe/types.js';
 
-export type Severity = 'P1' | 'P2' | 'P3';
-export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
-export type ServerState = 'up' | 'degraded' | 'down' | 'unknown' | 'maintenance';
+/** Severities, most urgent first: P1 and P2 open incidents, P3 are warnings (docs/engine.md). */
+export const SEVERITIES = ['P1', 'P2', 'P3'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/** The severities an incident can have. */
+export const INCIDENT_SEVERITIES = ['P1', 'P2'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+/** An incident's status, in the order it moves through them. */
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/** The statuses a person can set by posting an update (resolving is its own action). */
+export const UPDATE_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
+export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
+/** A server's state, as `status --json`, the API and the pages show it. */
+export const SERVER_STATES = ['up', 'degraded', 'down', 'unknown', 'maintenance'] as const;
+export type ServerState = (typeof SERVER_STATES)[number];
 
 /** Window names used everywhere (API, CLI, store rollups). */
 export const WINDOWS = ['5m', '15m', '1h', '24h', '7d', '30d'] as const;
@@ -63,7 +75,7 @@ export interface TimelineEntry {
 export interface Incident {
   id: string;
   server: string;
-  severity: 'P1' | 'P2';
+  severity: IncidentSeverity;
   status: IncidentStatus;
   /** The rule that opened it (the first trigger). */
   trigger: RuleId;
@@ -97,7 +109,7 @@ export interface Warning {
 
 export type EngineEvent =
   | { type: 'incident_opened'; incident: Incident }
-  | { type: 'incident_severity_raised'; incident: Incident; from: 'P1' | 'P2' }
+  | { type: 'incident_severity_raised'; incident: Incident; from: IncidentSeverity }
   | { type: 'incident_status_changed'; incident: Incident; from: IncidentStatus }
   | { type: 'incident_resolved'; incident: Incident }
   | { type: 'warning_raised'; warning: Warning }

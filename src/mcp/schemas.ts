@@ -1,5 +1,6 @@
 /** JSON Schemas of the MCP face's tool outputs (each tool's outputSchema; structuredContent matches it). */
 import { ERROR_CODES, LAYERS } from '../probe/types.js';
+import { SERVER_STATES, SEVERITIES } from '../engine/types.js';
 
 export type Schema = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ export const layerSchema: Schema = { type: 'string', enum: [...LAYERS] };
 export const codeSchema: Schema = { type: 'string', enum: [...ERROR_CODES] };
 export const stateSchema: Schema = {
   type: 'string',
-  enum: ['up', 'degraded', 'down', 'unknown', 'maintenance'],
+  enum: [...SERVER_STATES],
 };
 export const failureSchema: Schema = nullable({
   type: 'object',
@@ -61,7 +62,7 @@ export const incidentSchema: Schema = {
   properties: {
     id: { type: 'string' },
     server: { type: 'string' },
-    severity: { type: 'string', enum: ['P1', 'P2', 'P3'] },
+    severity: { type: 'string', enum: [...SEVERITIES] },
     status: { type: 'string' },
     trigger: { type: 'string' },
     layer: nullable({ type: 'string' }),

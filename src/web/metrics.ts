@@ -12,6 +12,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { LAYERS, type ProbeResult } from '../probe/types.js';
+import { INCIDENT_SEVERITIES } from '../engine/types.js';
 import { BURN_WINDOWS, type MonitorView } from '../monitor/monitor-view.js';
 
 export const OTHER = '_other';
@@ -102,7 +103,7 @@ export function createWebMetrics(view: MonitorView, opts: MetricsOptions = {}): 
     registers: [registry],
     async collect() {
       const open = await view.store.listIncidents({ open: true, limit: 100_000 });
-      for (const sev of ['P1', 'P2'] as const)
+      for (const sev of INCIDENT_SEVERITIES)
         this.set({ severity: sev }, open.filter((i) => i.severity === sev).length);
     },
   });

@@ -5,14 +5,14 @@
  * in the store's meta table under `postmortem:<incident id>`.
  */
 import { LIKELY_FIX } from '../probe/explain.js';
-import type { Incident } from '../engine/types.js';
+import type { Incident, IncidentSeverity } from '../engine/types.js';
 import type { ErrorCode, LayerName } from '../probe/types.js';
 import type { Store } from '../store/store.js';
 import { span, utc } from './html/format.js';
 
 export interface PostmortemFacts {
   server: string;
-  severity: 'P1' | 'P2';
+  severity: IncidentSeverity;
   trigger: string;
   start: number;
   end: number | null;

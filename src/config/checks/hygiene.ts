@@ -5,6 +5,7 @@
 import { DIGEST_TYPES, ROUTE_TYPES } from '../defaults.js';
 import { formatPath, type PathSegment } from '../path.js';
 import { list, rec, str, type CheckContext } from './context.js';
+import { SEVERITIES } from '../../engine/types.js';
 
 /** Settings that hold credentials: they belong in ${ENV}. */
 const SECRET_KEYS = new Set(['secret', 'routingKey', 'apiKey', 'authToken', 'pass']);
@@ -23,7 +24,7 @@ function checkUnusedChannels(ctx: CheckContext, root: Record<string, unknown>): 
   const routes = rec(root['routes']);
   const used = new Set<string>();
   const addAll = (names: unknown): void => list(names).forEach((n) => typeof n === 'string' && used.add(n));
-  for (const severity of ['P1', 'P2', 'P3']) addAll(routes[severity]);
+  for (const severity of SEVERITIES) addAll(routes[severity]);
   for (const server of list(root['servers'])) {
     for (const names of Object.values(rec(rec(server)['routes']))) addAll(names);
   }

@@ -3,8 +3,7 @@ import { DIGEST_ROUTE } from '../defaults.js';
 import { didYouMean } from '../did-you-mean.js';
 import type { PathSegment } from '../path.js';
 import { list, namesOf, rec, shown, str, type CheckContext } from './context.js';
-
-const SEVERITIES = ['P1', 'P2', 'P3'] as const;
+import { INCIDENT_SEVERITIES, SEVERITIES } from '../../engine/types.js';
 
 export function checkReferences(ctx: CheckContext): void {
   const root = rec(ctx.data);
@@ -18,7 +17,7 @@ export function checkReferences(ctx: CheckContext): void {
   );
 
   const escalation = rec(root['escalation']);
-  for (const severity of ['P1', 'P2'] as const) {
+  for (const severity of INCIDENT_SEVERITIES) {
     refs(ctx, rec(escalation[severity])['to'], ['escalation', severity, 'to'], channels, 'channel');
   }
   refs(ctx, rec(root['digest'])['channels'], ['digest', 'channels'], channels, 'channel');

@@ -1,5 +1,5 @@
 /** /api/v1/incidents: list, show with timeline, post an update, acknowledge, resolve. */
-import type { IncidentStatus } from '../../engine/types.js';
+import { INCIDENT_STATUSES, type IncidentStatus } from '../../engine/types.js';
 import { ProblemError, notFound } from '../http/problem.js';
 import type { Incident } from '../../engine/types.js';
 import type { MonitorView } from '../../monitor/monitor-view.js';
@@ -77,7 +77,7 @@ export const incidentRoutes: ApiRoute[] = [
       required: ['status', 'message'],
       additionalProperties: false,
       properties: {
-        status: { type: 'string', enum: ['investigating', 'identified', 'monitoring', 'resolved'] },
+        status: { type: 'string', enum: [...INCIDENT_STATUSES] },
         message: MESSAGE,
       },
     },

@@ -3,6 +3,7 @@
  * component schemas describe responses in the OpenAPI document (openapi.ts) by `$ref`.
  */
 import { LAYERS, ERROR_CODES } from '../../probe/types.js';
+import { INCIDENT_STATUSES, SERVER_STATES, SEVERITIES } from '../../engine/types.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -94,7 +95,7 @@ const rawServerProperties: Record<string, JsonSchema> = {
   routes: {
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(['P1', 'P2', 'P3'].map((s) => [s, stringList])),
+    properties: Object.fromEntries(SEVERITIES.map((s) => [s, stringList])),
   },
   /** servers[].telemetry (docs/config.md); checked in full by the config schema. */
   telemetry: { type: 'object', maxProperties: 20 },
@@ -157,7 +158,7 @@ export const COMPONENTS: Record<string, JsonSchema> = {
     required: ['server', 'state', 'failure', 'errorRate', 'p95Ms', 'slo'],
     properties: {
       server: { type: 'string' },
-      state: { type: 'string', enum: ['up', 'degraded', 'down', 'unknown', 'maintenance'] },
+      state: { type: 'string', enum: [...SERVER_STATES] },
       failure: nullable({
         type: 'object',
         properties: { layer: layerEnum, code: { type: 'string', enum: [...ERROR_CODES] } },
@@ -290,8 +291,8 @@ export const COMPONENTS: Record<string, JsonSchema> = {
     properties: {
       id: { type: 'string' },
       server: { type: 'string' },
-      severity: { type: 'string', enum: ['P1', 'P2', 'P3'] },
-      status: { type: 'string', enum: ['investigating', 'identified', 'monitoring', 'resolved'] },
+      severity: { type: 'string', enum: [...SEVERITIES] },
+      status: { type: 'string', enum: [...INCIDENT_STATUSES] },
       trigger: { type: 'string' },
       activeTriggers: { type: 'array', items: { type: 'string' } },
       layer: nullable(layerEnum),

@@ -1,6 +1,6 @@
 /** Incidents: the list, and one incident with its timeline and the acknowledge/update/resolve forms. */
 import { LIKELY_FIX } from '../../probe/explain.js';
-import type { Incident } from '../../engine/types.js';
+import { UPDATE_STATUSES, type Incident } from '../../engine/types.js';
 import type { Session } from '../auth/sessions.js';
 import { html, type Html } from '../html/escape.js';
 import { relative, span, utc } from '../html/format.js';
@@ -24,7 +24,7 @@ function actions(i: Incident, session: Session): Html {
       <label
         >Status
         <select name="status">
-          ${(['investigating', 'identified', 'monitoring'] as const).map(
+          ${UPDATE_STATUSES.map(
             (s) => html`<option value="${s}" ${s === i.status ? html` selected` : ''}>${s}</option>`,
           )}
         </select></label

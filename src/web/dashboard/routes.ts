@@ -1,7 +1,7 @@
 /** Dashboard routes: pages (GET, session or redirect to login) and form actions (POST, admin + CSRF). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../auth/sessions.js';
-import type { IncidentStatus } from '../../engine/types.js';
+import { UPDATE_STATUSES, type IncidentStatus } from '../../engine/types.js';
 import { actorOf } from '../auth/guard.js';
 import type { FormBody } from '../http/form.js';
 import { notFound } from '../http/problem.js';
@@ -136,7 +136,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     'updates',
     form(
       {
-        status: { type: 'string', enum: ['investigating', 'identified', 'monitoring'] },
+        status: { type: 'string', enum: [...UPDATE_STATUSES] },
         message: { ...MESSAGE, minLength: 1 },
       },
       ['status', 'message'],
