@@ -10,12 +10,9 @@ import { notFound } from '../http/problem.js';
 import type { MonitorView } from '../../monitor/monitor-view.js';
 import { checkSameOrigin } from './context.js';
 import { page } from './layout.js';
+import { HTML_PAGE, pathParams, sendHtml } from '../html/route.js';
 
-const PARAMS = {
-  type: 'object',
-  required: ['token'],
-  properties: { token: { type: 'string', maxLength: 1000 } },
-};
+const PARAMS = pathParams({ token: { type: 'string', maxLength: 1000 } });
 
 export const ACK_ACTOR = 'ack-link';
 
@@ -27,7 +24,7 @@ export function registerAckLink(app: FastifyInstance, view: MonitorView): void {
     return incident;
   };
 
-  app.get('/ack/:token', { schema: { params: PARAMS }, config: { htmlErrors: true } }, async (req, reply) => {
+  app.get('/ack/:token', { schema: { params: PARAMS }, config: HTML_PAGE }, async (req, reply) => {
     const i = await incidentOf((req.params as { token: string }).token);
     const body =
       i.status === 'resolved' || i.acknowledgedAt !== null
@@ -42,31 +39,27 @@ export function registerAckLink(app: FastifyInstance, view: MonitorView): void {
               ${utc(i.openedAt)}${i.layer ? ` · failing at ${i.layer}` : ''}${i.code ? ` (${i.code})` : ''}.
             </p>
             <form method="post"><button type="submit" id="acknowledge">Acknowledge</button></form>`;
-    return reply
-      .header('Referrer-Policy', 'no-referrer')
-      .type('text/html; charset=utf-8')
-      .send(page({ title: 'Acknowledge', session: null, body }).text);
+    return sendHtml(
+      reply.header('Referrer-Policy', 'no-referrer'),
+      page({ title: 'Acknowledge', session: null, body }).text,
+    );
   });
 
-  app.post(
-    '/ack/:token',
-    { schema: { params: PARAMS }, config: { htmlErrors: true } },
-    async (req, reply) => {
-      checkSameOrigin(req);
-      const i = await incidentOf((req.params as { token: string }).token);
-      const done = i.status === 'resolved' ? i : ((await view.acknowledge(i.id, ACK_ACTOR)) ?? i);
-      const body = html`<h1>${done.severity} ${done.server}</h1>
-        <p id="acknowledged">
-          ${
-            done.status === 'resolved'
-              ? 'This incident is resolved.'
-              : `Acknowledged at ${utc(done.acknowledgedAt ?? view.now())}.`
-          }
-        </p>`;
-      return reply
-        .header('Referrer-Policy', 'no-referrer')
-        .type('text/html; charset=utf-8')
-        .send(page({ title: 'Acknowledged', session: null, body }).text);
-    },
-  );
+  app.post('/ack/:token', { schema: { params: PARAMS }, config: HTML_PAGE }, async (req, reply) => {
+    checkSameOrigin(req);
+    const i = await incidentOf((req.params as { token: string }).token);
+    const done = i.status === 'resolved' ? i : ((await view.acknowledge(i.id, ACK_ACTOR)) ?? i);
+    const body = html`<h1>${done.severity} ${done.server}</h1>
+      <p id="acknowledged">
+        ${
+          done.status === 'resolved'
+            ? 'This incident is resolved.'
+            : `Acknowledged at ${utc(done.acknowledgedAt ?? view.now())}.`
+        }
+      </p>`;
+    return sendHtml(
+      reply.header('Referrer-Policy', 'no-referrer'),
+      page({ title: 'Acknowledged', session: null, body }).text,
+    );
+  });
 }

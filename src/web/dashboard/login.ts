@@ -11,6 +11,7 @@ import { problemOf, sendProblem } from '../http/problem.js';
 import { Sessions } from '../auth/sessions.js';
 import { checkSameOrigin, safeNext, sessionOf, type DashboardDeps } from './context.js';
 import { page } from './layout.js';
+import { HTML_PAGE, sendHtml } from '../html/route.js';
 
 function loginPage(next: string, error: string | null): string {
   return page({
@@ -35,13 +36,13 @@ function loginPage(next: string, error: string | null): string {
 }
 
 export function registerLogin(app: FastifyInstance, deps: DashboardDeps): void {
-  app.get('/login', { config: { htmlErrors: true } }, async (req, reply) => {
+  app.get('/login', { config: HTML_PAGE }, async (req, reply) => {
     const next = safeNext((req.query as { next?: unknown }).next);
     if (await sessionOf(deps, req)) return reply.redirect(next, 303);
-    return reply.type('text/html; charset=utf-8').send(loginPage(next, null));
+    return sendHtml(reply, loginPage(next, null));
   });
 
-  app.post('/login', { config: { htmlErrors: true } }, async (req, reply) => {
+  app.post('/login', { config: HTML_PAGE }, async (req, reply) => {
     checkSameOrigin(req);
     const body = (req.body ?? {}) as FormBody;
     const next = safeNext(body.next);
@@ -59,21 +60,16 @@ export function registerLogin(app: FastifyInstance, deps: DashboardDeps): void {
     const token = text === null ? null : await deps.tokens.verify(text);
     if (!token) {
       deps.loginLimiter.fail(req.ip, text);
-      return reply
-        .code(401)
-        .type('text/html; charset=utf-8')
-        .send(loginPage(next, 'That token is unknown or was revoked.'));
+      return sendHtml(reply.code(401), loginPage(next, 'That token is unknown or was revoked.'));
     }
     if (token.scope === 'ingest') {
-      return reply
-        .code(403)
-        .type('text/html; charset=utf-8')
-        .send(
-          loginPage(
-            next,
-            'That token may only send telemetry (scope "ingest"); log in with a read or admin token.',
-          ),
-        );
+      return sendHtml(
+        reply.code(403),
+        loginPage(
+          next,
+          'That token may only send telemetry (scope "ingest"); log in with a read or admin token.',
+        ),
+      );
     }
     deps.loginLimiter.succeed(req.ip, text!);
     const { value, maxAgeSeconds } = await deps.sessions.issue(token);
@@ -84,7 +80,7 @@ export function registerLogin(app: FastifyInstance, deps: DashboardDeps): void {
     return reply.redirect(next, 303);
   });
 
-  app.post('/logout', { config: { htmlErrors: true } }, async (req, reply) => {
+  app.post('/logout', { config: HTML_PAGE }, async (req, reply) => {
     checkSameOrigin(req);
     const session = await sessionOf(deps, req);
     if (session && !Sessions.csrfMatches(session, ((req.body ?? {}) as FormBody)._csrf)) {

@@ -15,6 +15,7 @@ import { ProblemError } from '../http/problem.js';
 import { requireIncident } from '../api/common.js';
 import { NAME_PATTERN } from '../api/schemas.js';
 import { storeHealth, withStoreBanner } from '../store-health.js';
+import { HTML_PAGE, pathParams, sendHtml } from '../html/route.js';
 import { registerAckLink } from './ack-link.js';
 import { actionSession, pageSession, type DashboardDeps } from './context.js';
 import { incidentPage, incidentsPage } from './incident-page.js';
@@ -23,13 +24,8 @@ import { overviewPage, STATES, type OverviewFilter } from './overview.js';
 import { postmortemPage } from './postmortem-page.js';
 import { serverPage, type ServerPageQuery } from './server-page.js';
 
-const HTML = { htmlErrors: true };
-const ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 200 } } };
-const NAME = {
-  type: 'object',
-  required: ['name'],
-  properties: { name: { type: 'string', pattern: NAME_PATTERN } },
-};
+const ID = pathParams({ id: { type: 'string', maxLength: 200 } });
+const NAME = pathParams({ name: { type: 'string', pattern: NAME_PATTERN } });
 const MESSAGE = { type: 'string', maxLength: 5000 };
 
 const back = (reply: FastifyReply, to: string) => reply.redirect(to, 303);
@@ -37,12 +33,12 @@ const back = (reply: FastifyReply, to: string) => reply.redirect(to, 303);
 export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): void {
   const { view } = deps;
   /** A page, with the storage banner on top while the store fails. */
-  const sendHtml = async (reply: FastifyReply, text: string) =>
-    reply.type('text/html; charset=utf-8').send(withStoreBanner(text, await storeHealth(view.store)));
+  const sendPage = async (reply: FastifyReply, text: string) =>
+    sendHtml(reply, withStoreBanner(text, await storeHealth(view.store)));
   registerLogin(app, deps);
   registerAckLink(app, view);
 
-  app.get('/', { config: HTML }, async (req, reply) => {
+  app.get('/', { config: HTML_PAGE }, async (req, reply) => {
     const session = await pageSession(deps, req, reply);
     if (!session) return reply;
     const q = req.query as { q?: unknown; state?: unknown };
@@ -50,10 +46,10 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
       q: typeof q.q === 'string' ? q.q.slice(0, 100) : '',
       state: STATES.find((s) => s === q.state) ?? '',
     };
-    return sendHtml(reply, await overviewPage(view, session, filter));
+    return sendPage(reply, await overviewPage(view, session, filter));
   });
 
-  app.get('/servers/:name', { schema: { params: NAME }, config: HTML }, async (req, reply) => {
+  app.get('/servers/:name', { schema: { params: NAME }, config: HTML_PAGE }, async (req, reply) => {
     const session = await pageSession(deps, req, reply);
     if (!session) return reply;
     const query = req.query as Record<string, unknown>;
@@ -66,28 +62,28 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
       ...pick('from'),
       ...pick('to'),
     };
-    return sendHtml(reply, await serverPage(view, session, (req.params as { name: string }).name, q));
+    return sendPage(reply, await serverPage(view, session, (req.params as { name: string }).name, q));
   });
 
-  app.get('/incidents', { config: HTML }, async (req, reply) => {
+  app.get('/incidents', { config: HTML_PAGE }, async (req, reply) => {
     const session = await pageSession(deps, req, reply);
     if (!session) return reply;
-    return sendHtml(reply, await incidentsPage(view, session));
+    return sendPage(reply, await incidentsPage(view, session));
   });
 
-  app.get('/incidents/:id', { schema: { params: ID }, config: HTML }, async (req, reply) => {
+  app.get('/incidents/:id', { schema: { params: ID }, config: HTML_PAGE }, async (req, reply) => {
     const session = await pageSession(deps, req, reply);
     if (!session) return reply;
-    return sendHtml(
+    return sendPage(
       reply,
       await incidentPage(view, session, await requireIncident(view, (req.params as { id: string }).id)),
     );
   });
 
-  app.get('/incidents/:id/postmortem', { schema: { params: ID }, config: HTML }, async (req, reply) => {
+  app.get('/incidents/:id/postmortem', { schema: { params: ID }, config: HTML_PAGE }, async (req, reply) => {
     const session = await pageSession(deps, req, reply);
     if (!session) return reply;
-    return sendHtml(
+    return sendPage(
       reply,
       await postmortemPage(view, session, await requireIncident(view, (req.params as { id: string }).id)),
     );
@@ -108,7 +104,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   ): void => {
     app.post(
       `/incidents/:id/${path}`,
-      { schema: { params: ID, body }, config: HTML, preValidation: guard },
+      { schema: { params: ID, body }, config: HTML_PAGE, preValidation: guard },
       async (req, reply) => {
         const session = actionSessions.get(req)!;
         const id = (req.params as { id: string }).id;
@@ -167,7 +163,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
   const serverAction = (path: string, act: (name: string) => Promise<unknown>): void => {
     app.post(
       `/servers/:name/${path}`,
-      { schema: { params: NAME, body: form({}) }, config: HTML, preValidation: guard },
+      { schema: { params: NAME, body: form({}) }, config: HTML_PAGE, preValidation: guard },
       async (req, reply) => {
         const name = (req.params as { name: string }).name;
         if (!view.servers().some((s) => s.name === name)) throw notFound(`server "${name}"`);

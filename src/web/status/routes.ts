@@ -18,6 +18,7 @@ import {
   type StatusModel,
 } from './model.js';
 import { statusPageHtml } from './page.js';
+import { HTML_PAGE, pathParams, sendHtml } from '../html/route.js';
 import {
   componentsJson,
   incidentsJson,
@@ -26,12 +27,8 @@ import {
   summaryJson,
 } from './statuspage-json.js';
 
-const SLUG = { type: 'object', required: ['slug'], properties: { slug: { type: 'string', maxLength: 100 } } };
-const SERVER = {
-  type: 'object',
-  required: ['server'],
-  properties: { server: { type: 'string', maxLength: 100 } },
-};
+const SLUG = pathParams({ slug: { type: 'string', maxLength: 100 } });
+const SERVER = pathParams({ server: { type: 'string', maxLength: 100 } });
 const WINDOW_QUERY = {
   type: 'object',
   additionalProperties: false,
@@ -91,13 +88,10 @@ export function registerStatusRoutes(app: FastifyInstance, view: MonitorView): v
     'scheduled-maintenances.json',
   ]);
 
-  app.get('/status/:slug', { schema: { params: SLUG }, config: { htmlErrors: true } }, async (req, reply) => {
+  app.get('/status/:slug', { schema: { params: SLUG }, config: HTML_PAGE }, async (req, reply) => {
     const page = pageOf(view, (req.params as { slug: string }).slug);
     const model = await buildStatusModel(view, page, { cache });
-    return reply
-      .header('Cache-Control', 'no-cache')
-      .type('text/html; charset=utf-8')
-      .send(statusPageHtml(model).text);
+    return sendHtml(reply.header('Cache-Control', 'no-cache'), statusPageHtml(model).text);
   });
 
   for (const [file, build] of Object.entries(documents)) {
