@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { startDemoServer, type DemoServer } from '../demo/demo-server.js';
 import { Monitor } from '../monitor/monitor.js';
+import { ProbePool, probeWorkerCount } from '../monitor/probe-pool.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
 import { openStore, StoreUnavailableError } from '../store/open.js';
 import { createLogger } from '../util/logger.js';
@@ -78,7 +79,18 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         const { config, maintenance, problems } = await withApiChanges(file, store);
         for (const p of problems)
           log.warn(`a server changed through the API no longer fits the config and is left out: ${p}`);
-        const monitor = new Monitor({ config, store, log, maintenance });
+        let workers: number;
+        try {
+          workers = probeWorkerCount(config.scheduler.probeWorkers);
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+        const pool = workers > 0 ? new ProbePool({ workers, log }) : null;
+        log.info(
+          { probeWorkers: workers },
+          workers > 0 ? `probing in ${workers} worker threads` : 'probing in the main thread',
+        );
+        const monitor = new Monitor({ config, store, log, maintenance, ...(pool && { probe: pool.probe }) });
         const telemetry = new ToolTelemetry({
           servers: () => monitor.servers(),
           now: () => monitor.now(),
@@ -126,6 +138,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         await telemetry.stop();
         clearInterval(storeWatch);
         await monitor.stop();
+        await pool?.close();
         await store.close();
         setExit(0);
       } finally {

@@ -36,7 +36,10 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       rawMs: duration(raw.retention?.raw, DEFAULTS.retention.rawMs),
       rollupsMs: duration(raw.retention?.rollups, DEFAULTS.retention.rollupsMs),
     },
-    scheduler: { concurrency: raw.scheduler?.concurrency ?? DEFAULTS.scheduler.concurrency },
+    scheduler: {
+      concurrency: raw.scheduler?.concurrency ?? DEFAULTS.scheduler.concurrency,
+      ...(raw.scheduler?.probeWorkers !== undefined ? { probeWorkers: raw.scheduler.probeWorkers } : {}),
+    },
     servers: (raw.servers ?? []).map((s) => buildServer(s, raw.defaults ?? {}, baseDir)),
     channels,
     routes,

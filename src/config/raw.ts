@@ -110,7 +110,7 @@ export interface RawConfig {
   };
   storage?: { sqlite?: string; postgres?: string };
   retention?: { raw?: RawDuration; rollups?: RawDuration };
-  scheduler?: { concurrency?: number };
+  scheduler?: { concurrency?: number; probeWorkers?: number };
   defaults?: RawProbeSettings;
   servers?: RawServer[];
   channels?: RawChannel[];

@@ -89,7 +89,11 @@ export interface Config {
   };
   storage: { sqlite: string } | { postgres: string };
   retention: { rawMs: number; rollupsMs: number };
-  scheduler: { concurrency: number };
+  scheduler: {
+    concurrency: number;
+    /** Worker threads that run the probes (0: in the main thread); unset: every core but one, at least 2. */
+    probeWorkers?: number;
+  };
   servers: ServerConfig[];
   channels: ChannelConfig[];
   routes: Record<Severity, string[]>;

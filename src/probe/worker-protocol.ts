@@ -1,0 +1,43 @@
+/**
+ * What the probe pool (monitor/probe-pool.ts) and its workers (probe/worker.ts) say to each other.
+ * Everything here is plain data: it crosses the thread boundary by structured clone.
+ */
+import type { EraPin, ProbeOptions, ProbeOutcome } from './types.js';
+
+/** The probe options that can cross to a worker (no functions, signals or shared maps). */
+export type WorkerProbeOptions = Omit<ProbeOptions, 'signal' | 'eraCache' | 'now' | 'ca'> & {
+  ca?: string;
+  stepTimeoutMs?: number;
+};
+
+export interface ProbeRequest {
+  id: number;
+  url: string;
+  opts: WorkerProbeOptions;
+  /** The era the monitor has cached for this URL (undefined: none, detect). */
+  era?: EraPin;
+  /** The caller had already cancelled it when it was sent. */
+  aborted?: boolean;
+}
+
+export interface ProbeReply {
+  id: number;
+  outcome: ProbeOutcome;
+  /** The era cached for the URL after the probe; null when the probe dropped it. */
+  era: EraPin | null;
+}
+
+/** Main thread to worker. */
+export type ToWorker =
+  | { type: 'probe'; requests: ProbeRequest[] }
+  | { type: 'abort'; ids: number[] }
+  /** Are you alive? (asked about a worker whose probe is overdue) */
+  | { type: 'ping' }
+  | { type: 'close' };
+
+/** Worker to main thread. */
+export type FromWorker =
+  | { type: 'results'; replies: ProbeReply[] }
+  | { type: 'pong' }
+  /** Sent once, when the worker has loaded and listens. */
+  | { type: 'ready' };
