@@ -3,7 +3,7 @@
  * - write: rows/s through writeResults (batches of 500 realistic ProbeResults, 100 servers x 2 regions,
  *   5% failures), raw rows and their minute/hour/day rollups in the same transaction;
  * - read: one server's 90 daily bars and its 7-day p95 on a DB holding 100 servers x 90 days of hour and
- *   day rollups (216,000 + 9,000 rows). Those rollups are seeded by direct INSERTs in one transaction
+ *   day rollups (216,000 + 9,000 rows). Those rollups are seeded through importRollups in one transaction
  *   (synthetic histograms of ~12 buckets), not through writeResults; minute rollups are not seeded since
  *   neither read touches them.
  * Run directly: node --import tsx bench/store.ts
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/index.js';
-import type { StoredResult } from '../src/store/store.js';
+import type { Granularity, Rollup, StoredResult } from '../src/store/store.js';
 import { record, type Histogram } from '../src/util/histogram.js';
 import { stored } from '../test/store/sample.js';
 import { printTable, type BenchFigure } from './figure.js';
@@ -90,55 +90,43 @@ function syntheticHistogram(rnd: () => number, samples: number, base: number): H
 }
 
 /** Seeds hour and day rollups for SERVERS x DAYS; returns the rows written. */
-function seedRollups(store: SqliteStore, end: number): number {
+async function seedRollups(store: SqliteStore, end: number): Promise<number> {
   const rnd = random(2);
-  const insert = store.db.prepare(
-    `INSERT INTO rollups (server, granularity, bucket, region, total, failed, failed_transport, failed_http,
-      failed_initialize, failed_tools_list, latency, layer_latency) VALUES (?, ?, ?, 'eu', ?, ?, 0, ?, 0, 0, ?, ?)`,
-  );
-  const layers = (samples: number) =>
-    JSON.stringify({
-      transport: syntheticHistogram(rnd, samples, 10),
-      http: syntheticHistogram(rnd, samples, 20),
-      initialize: syntheticHistogram(rnd, samples, 20),
-      tools_list: syntheticHistogram(rnd, samples, 15),
-    });
+  const layers = (samples: number) => ({
+    transport: syntheticHistogram(rnd, samples, 10),
+    http: syntheticHistogram(rnd, samples, 20),
+    initialize: syntheticHistogram(rnd, samples, 20),
+    tools_list: syntheticHistogram(rnd, samples, 15),
+  });
+  const rollup = (
+    server: string,
+    granularity: Granularity,
+    bucket: number,
+    total: number,
+    failed: number,
+  ): Rollup => ({
+    server,
+    region: 'eu',
+    granularity,
+    bucket,
+    total,
+    failed,
+    failedByLayer: { transport: 0, http: failed, initialize: 0, tools_list: 0 },
+    latency: syntheticHistogram(rnd, total, 80),
+    layerLatency: layers(total),
+  });
   const first = end - DAYS * DAY;
-  let rows = 0;
-  store.db.transaction(() => {
-    for (let s = 0; s < SERVERS; s++) {
-      for (let d = 0; d < DAYS; d++) {
-        const day = first + d * DAY;
-        const failed = Math.floor(rnd() * 10);
-        insert.run(
-          name(s),
-          'day',
-          day,
-          1_440,
-          failed,
-          failed,
-          JSON.stringify(syntheticHistogram(rnd, 1_440, 80)),
-          layers(1_440),
-        );
-        rows++;
-        for (let h = 0; h < 24; h++) {
-          const f = rnd() < 0.1 ? 1 : 0;
-          insert.run(
-            name(s),
-            'hour',
-            day + h * HOUR,
-            60,
-            f,
-            f,
-            JSON.stringify(syntheticHistogram(rnd, 60, 80)),
-            layers(60),
-          );
-          rows++;
-        }
-      }
+  const rows: Rollup[] = [];
+  for (let s = 0; s < SERVERS; s++) {
+    for (let d = 0; d < DAYS; d++) {
+      const day = first + d * DAY;
+      rows.push(rollup(name(s), 'day', day, 1_440, Math.floor(rnd() * 10)));
+      for (let h = 0; h < 24; h++)
+        rows.push(rollup(name(s), 'hour', day + h * HOUR, 60, rnd() < 0.1 ? 1 : 0));
     }
-  })();
-  return rows;
+  }
+  await store.importRollups(rows);
+  return rows.length;
 }
 
 async function medianMs(fn: () => Promise<unknown>): Promise<number> {
@@ -155,7 +143,7 @@ async function medianMs(fn: () => Promise<unknown>): Promise<number> {
 async function benchReads(dir: string, now: number): Promise<BenchFigure[]> {
   const store = openSqliteStore(join(dir, 'read.db'));
   const t0 = performance.now();
-  const rows = seedRollups(store, now - (now % DAY) + DAY);
+  const rows = await seedRollups(store, now - (now % DAY) + DAY);
   const seedSeconds = (performance.now() - t0) / 1_000;
   const server = name(42);
   const bars = await store.dailyAvailability(server, DAYS, now);
@@ -165,7 +153,7 @@ async function benchReads(dir: string, now: number): Promise<BenchFigure[]> {
   }
   const figures: BenchFigure[] = [
     {
-      name: `seed ${rows} hour+day rollups (direct INSERT)`,
+      name: `seed ${rows} hour+day rollups (importRollups)`,
       value: Math.round(rows / seedSeconds),
       unit: 'rows/s',
     },

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Store } from '../../src/store/store.js';
+import { compactContract } from './contract-compact.js';
 import { judgementContract } from './contract-judgement.js';
 import { resultsContract } from './contract-results.js';
 import { rollupsContract } from './contract-rollups.js';
@@ -66,6 +67,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     describe('results', () => resultsContract(store));
+    describe('compact results', () => compactContract(store));
     describe('rollups', () => rollupsContract(store));
     describe('tool surfaces', () => surfacesContract(store));
     describe('judgement and outbox', () => judgementContract(store));

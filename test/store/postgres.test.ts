@@ -1,12 +1,15 @@
 /** The store contract on PostgreSQL (one fresh schema per test), plus what only PostgreSQL promises. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { SCHEMA_VERSION } from '../../src/store/postgres/migrations.js';
 import { openStore, StoreUnavailableError } from '../../src/store/open.js';
 import { createPgSchema, pgSchemaExists, pgSkip, type PgSchema } from '../fixtures/pg.js';
 import { storeContract } from './contract.js';
+import { assertReadsAsV1, v1Rows, type V1Result, type V1Rollup } from './migration-v1.js';
 import { stored } from './sample.js';
+import { createV1Postgres, writeV1Postgres } from './v1-format.js';
 
 const schemas: PgSchema[] = [];
 after(() => Promise.all(schemas.map((s) => s.drop())));
@@ -118,5 +121,76 @@ describe('PostgreSQL store', pgSkip(), () => {
     await b.drop();
     assert.equal(await pgSchemaExists(a.name), false);
     assert.equal(await pgSchemaExists(b.name), false);
+  });
+});
+
+describe('PostgreSQL compact results', pgSkip(), () => {
+  it('keeps healthy probes of a server as one template and a few bytes each', async () => {
+    const store = await openPostgresStore((await fresh()).url);
+    try {
+      const rows = Array.from({ length: 200 }, (_, i) =>
+        stored('alpha', 'eu', T0 + i * 60_000, { durationMs: 100 + i / 100 }),
+      );
+      await store.writeResults(rows);
+      const q = async (sql: string) => Number((await store.pool.query<{ n: string }>(sql)).rows[0]!.n);
+      assert.equal(await q('SELECT count(*) AS n FROM result_templates'), 1);
+      const longest = await q('SELECT max(length(t)) AS n FROM results');
+      assert.ok(longest > 10 && longest <= 30, `values of ${longest} bytes`);
+      assert.equal(await q('SELECT count(*) AS n FROM names'), 2);
+      await store.writeResults([stored('alpha', 'eu', T0, { failLayer: 'http', code: 'status_5xx' })]);
+      assert.equal(await q('SELECT count(*) AS n FROM result_templates'), 2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('converts a v1 schema: every result, rollup and id reads as before, and ids continue after the last one', async () => {
+    const s = await fresh();
+    const pool = new pg.Pool({ connectionString: s.url, max: 1 });
+    let results: V1Result[];
+    let rollups: V1Rollup[];
+    let newest: number;
+    try {
+      await createV1Postgres(pool);
+      await writeV1Postgres(pool, v1Rows());
+      newest = Number((await pool.query<{ n: string }>('SELECT max(id) AS n FROM results')).rows[0]!.n);
+      await pool.query('DELETE FROM results WHERE id = $1', [newest]);
+      results = (
+        await pool.query<V1Result>(
+          'SELECT id::float8 AS id, server, region, at::float8 AS at, ok, result FROM results',
+        )
+      ).rows;
+      rollups = (
+        await pool.query<V1Rollup>(
+          `SELECT server, granularity, bucket::float8 AS bucket, region, total::float8 AS total, failed::float8 AS failed,
+            failed_transport::float8 AS failed_transport, failed_http::float8 AS failed_http,
+            failed_initialize::float8 AS failed_initialize, failed_tools_list::float8 AS failed_tools_list,
+            latency, layer_latency FROM rollups`,
+        )
+      ).rows;
+    } finally {
+      await pool.end();
+    }
+    const store = await openPostgresStore(s.url);
+    try {
+      const v = await store.pool.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY 1',
+      );
+      assert.deepEqual(
+        v.rows.map((r) => r.version),
+        Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+      );
+      const left = await store.pool.query(
+        "SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename LIKE '%_v1'",
+        [s.name],
+      );
+      assert.equal(left.rowCount, 0);
+      await assertReadsAsV1(store, results, rollups);
+      await store.writeResults([stored('alpha', 'eu', T0)]);
+      const [latest] = await store.listResults({ limit: 1 });
+      assert.equal(latest!.id, newest + 1);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -75,3 +75,60 @@ export function stored(server: string, region: string, at: number, opts: SampleO
   const result = probeResult(at, opts);
   return { server, region, at, ok: result.ok, result: { ...result, region } };
 }
+
+/** A tool surface like server-everything's (13 tools with annotations): results of ~4 KB as JSON. */
+export function realisticResult(
+  at: number,
+  opts: SampleOptions & { fingerprint?: string; version?: string } = {},
+): ProbeResult {
+  const base = probeResult(at, opts);
+  const names = [
+    'echo',
+    'get-annotated-message',
+    'get-env',
+    'get-resource-links',
+    'get-resource-reference',
+    'get-structured-content',
+    'get-sum',
+    'get-tiny-image',
+    'gzip-file-as-resource',
+    'simulate-research-query',
+    'toggle-simulated-logging',
+    'toggle-subscriber-updates',
+    'trigger-long-running-operation',
+  ];
+  const hash = (i: number) => `sha256:${i.toString(16).padStart(2, '0').repeat(32)}`;
+  return {
+    ...base,
+    server: {
+      name: 'mcp-servers/everything',
+      version: opts.version ?? '2.0.0',
+      title: 'Everything Reference Server',
+    },
+    capabilities: {
+      tools: { listChanged: true },
+      prompts: { listChanged: true },
+      resources: { subscribe: true, listChanged: true },
+      logging: {},
+      completions: {},
+    },
+    auth: { required: false, scheme: null, resourceMetadata: null },
+    tools: base.ok
+      ? {
+          count: names.length,
+          pages: 1,
+          fingerprint: opts.fingerprint ?? hash(255).replace('ff', 'f0'),
+          items: names.map((name, i) => ({
+            name,
+            inputSchemaHash: hash(i),
+            annotations: {
+              readOnlyHint: i % 2 === 0,
+              destructiveHint: false,
+              idempotentHint: true,
+              openWorldHint: false,
+            },
+          })),
+        }
+      : null,
+  };
+}

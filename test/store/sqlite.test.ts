@@ -9,7 +9,9 @@ import { quantile, record } from '../../src/util/histogram.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js';
 import { storeContract } from './contract.js';
+import { assertReadsAsV1, v1Rows, type V1Result, type V1Rollup } from './migration-v1.js';
 import { stored } from './sample.js';
+import { createV1Sqlite, writeV1Sqlite } from './v1-format.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -156,5 +158,50 @@ describe('SQLite store', () => {
       .run(999, 'future', 0);
     await store.close();
     assert.throws(() => openSqliteStore(path), /newer/);
+  });
+});
+
+describe('SQLite compact results', () => {
+  it('keeps healthy probes of a server as one template and a few bytes each', async () => {
+    const store = openSqliteStore(':memory:');
+    try {
+      const rows = Array.from({ length: 200 }, (_, i) => ({
+        ...stored('alpha', 'eu', T0 + i * 60_000, { durationMs: 100 + i / 100 }),
+      }));
+      await store.writeResults(rows);
+      assert.equal(store.db.prepare('SELECT count(*) FROM result_templates').pluck().get(), 1);
+      const longest = store.db.prepare('SELECT max(length(t)) FROM results').pluck().get() as number;
+      assert.ok(longest > 10 && longest <= 30, `values of ${longest} bytes`);
+      assert.equal(store.db.prepare('SELECT count(*) FROM names').pluck().get(), 2);
+      await store.writeResults([stored('alpha', 'eu', T0, { failLayer: 'http', code: 'status_5xx' })]);
+      assert.equal(store.db.prepare('SELECT count(*) FROM result_templates').pluck().get(), 2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('converts a v1 file: every result, rollup and id reads as before, and ids continue after the last one', async () => {
+    const path = freshFile();
+    const db = createV1Sqlite(path);
+    writeV1Sqlite(db, v1Rows());
+    const newest = db.prepare('SELECT max(id) FROM results').pluck().get() as number;
+    db.prepare('DELETE FROM results WHERE id = ?').run(newest);
+    const results = db.prepare('SELECT id, server, region, at, ok, result FROM results').all() as V1Result[];
+    const rollups = db.prepare('SELECT * FROM rollups').all() as V1Rollup[];
+    db.close();
+    const store = openSqliteStore(path);
+    try {
+      assert.deepEqual(store.db.prepare('SELECT version FROM schema_migrations').pluck().all(), [1, 2]);
+      assert.equal(
+        store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v1'").pluck().get(),
+        0,
+      );
+      await assertReadsAsV1(store, results, rollups);
+      await store.writeResults([stored('alpha', 'eu', T0)]);
+      const [latest] = await store.listResults({ limit: 1 });
+      assert.equal(latest!.id, newest + 1);
+    } finally {
+      await store.close();
+    }
   });
 });

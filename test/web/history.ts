@@ -74,29 +74,8 @@ export function syntheticRollups(server: string, o: HistoryOptions): Rollup[] {
 
 /** Inserts rollups as new rows (run before writeResults touches the same buckets; it merges later). */
 export function insertRollups(store: SqliteStore, rows: readonly Rollup[]): void {
-  const insert = store.db.prepare(
-    `INSERT INTO rollups (server, granularity, bucket, region, total, failed, failed_transport, failed_http,
-      failed_initialize, failed_tools_list, latency, layer_latency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  store.db.transaction(() => {
-    for (const r of rows) {
-      const f = r.failedByLayer;
-      insert.run(
-        r.server,
-        r.granularity,
-        r.bucket,
-        r.region,
-        r.total,
-        r.failed,
-        f.transport,
-        f.http,
-        f.initialize,
-        f.tools_list,
-        JSON.stringify(r.latency),
-        JSON.stringify(r.layerLatency),
-      );
-    }
-  })();
+  // SQLite's importRollups does its work before it returns (its promise only reports the outcome).
+  void store.importRollups(rows);
 }
 
 export const DAY_MS = GRANULARITY_MS.day;

@@ -6,18 +6,10 @@
  */
 import type pg from 'pg';
 import type { Incident, Warning } from '../../engine/types.js';
-import { LAYERS, type LayerName, type ProbeResult, type ToolDefinition } from '../../probe/types.js';
-import { countOf, merge, quantile, type Histogram } from '../../util/histogram.js';
+import type { LayerName, ToolDefinition } from '../../probe/types.js';
+import { GRANULARITY_CODE } from '../compact.js';
+import { aggregateResults, GRANULARITIES } from '../rollup.js';
 import {
-  aggregateResults,
-  bucketStart,
-  GRANULARITIES,
-  GRANULARITY_MS,
-  layerCounts,
-  mergeRegions,
-} from '../rollup.js';
-import {
-  ALL_REGIONS,
   type DailyBar,
   type Granularity,
   type IncidentQuery,
@@ -30,8 +22,18 @@ import {
   type StoredResult,
   type ToolSurface,
 } from '../store.js';
-import { createPool, redactUrl, toJson, transaction, type Queryable } from './connection.js';
+import { createPool, redactUrl, toJson, transaction } from './connection.js';
 import { checkSchema, migrate } from './migrations.js';
+import {
+  Ids,
+  insertResults,
+  listResults,
+  nameIds,
+  PRUNE_RESULTS,
+  PRUNE_TEMPLATES,
+  Where,
+} from './results.js';
+import * as rollups from './rollups.js';
 
 const DEFAULT_LIST_LIMIT = 100;
 /** Rows deleted per statement by prune(), so a big prune never holds locks for long. */
@@ -42,21 +44,6 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** Pool size (default 4). */
   maxConnections?: number;
-}
-
-interface RollupRow {
-  server: string;
-  region: string;
-  granularity: Granularity;
-  bucket: number;
-  total: number;
-  failed: number;
-  failed_transport: number;
-  failed_http: number;
-  failed_initialize: number;
-  failed_tools_list: number;
-  latency: string;
-  layer_latency: string;
 }
 
 interface SurfaceRow {
@@ -96,25 +83,6 @@ export function outboxFromRow(x: OutboxRow): OutboxMessage {
   };
 }
 
-function toRollup(r: RollupRow): Rollup {
-  return {
-    server: r.server,
-    region: r.region,
-    granularity: r.granularity,
-    bucket: r.bucket,
-    total: r.total,
-    failed: r.failed,
-    failedByLayer: {
-      transport: r.failed_transport,
-      http: r.failed_http,
-      initialize: r.failed_initialize,
-      tools_list: r.failed_tools_list,
-    },
-    latency: JSON.parse(r.latency) as Histogram,
-    layerLatency: JSON.parse(r.layer_latency) as Record<LayerName, Histogram>,
-  };
-}
-
 function toHead(r: SurfaceRow): Omit<ToolSurface, 'tools'> {
   return {
     id: r.id,
@@ -125,30 +93,10 @@ function toHead(r: SurfaceRow): Omit<ToolSurface, 'tools'> {
   };
 }
 
-/** WHERE clause builder with numbered placeholders. */
-class Where {
-  readonly clauses: string[] = [];
-  readonly params: unknown[] = [];
-  add(clause: (p: string) => string, value: unknown): void {
-    this.params.push(value);
-    this.clauses.push(clause(`$${this.params.length}`));
-  }
-  raw(clause: string): void {
-    this.clauses.push(clause);
-  }
-  next(value: unknown): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
-  get sql(): string {
-    return this.clauses.length ? ` WHERE ${this.clauses.join(' AND ')}` : '';
-  }
-}
-
-const RANGE = 'server = $1 AND granularity = $2 AND bucket >= $3 AND bucket < $4';
-
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
+
+  private readonly ids = new Ids();
 
   constructor(readonly pool: pg.Pool) {}
 
@@ -162,73 +110,45 @@ export class PostgresStore implements Store {
 
   async writeResults(rows: StoredResult[]): Promise<void> {
     if (rows.length === 0) return;
-    const deltas = aggregateResults(rows);
-    // Lock rollup rows in one order (the key) so two writers never deadlock.
-    deltas.sort((a, b) =>
-      a.server !== b.server
-        ? a.server < b.server
-          ? -1
-          : 1
-        : a.granularity !== b.granularity
-          ? a.granularity < b.granularity
-            ? -1
-            : 1
-          : a.bucket !== b.bucket
-            ? a.bucket - b.bucket
-            : a.region < b.region
-              ? -1
-              : a.region > b.region
-                ? 1
-                : 0,
-    );
-    await transaction(this.pool, async (c) => {
-      await c.query(
-        `INSERT INTO results (server, region, at, ok, layer, code, duration_ms, result)
-          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::text[], $6::text[],
-            $7::float8[], $8::text[])`,
-        [
-          rows.map((r) => r.server),
-          rows.map((r) => r.region),
-          rows.map((r) => r.at),
-          rows.map((r) => r.ok),
-          rows.map((r) => r.result.failure?.layer ?? null),
-          rows.map((r) => r.result.failure?.code ?? null),
-          rows.map((r) => r.result.durationMs),
-          rows.map((r) => toJson(r.result)),
-        ],
-      );
-      for (const d of deltas) await upsertRollup(c, d);
-    });
+    const deltas = aggregateResults(rows).sort(rollups.byKey);
+    try {
+      await transaction(this.pool, async (c) => {
+        await insertResults(
+          c,
+          this.ids,
+          rows.map(({ id: _id, ...r }) => r),
+        );
+        for (const d of deltas) await rollups.upsertRollup(c, this.ids, d);
+      });
+    } catch (err) {
+      this.ids.clear();
+      throw err;
+    }
+  }
+
+  /**
+   * Adds rollups as deltas, merged into the buckets they name (one transaction): for tooling that
+   * seeds or copies history without raw rows (benchmarks, tests, copying between stores).
+   */
+  async importRollups(rows: readonly Rollup[]): Promise<void> {
+    const deltas = [...rows].sort(rollups.byKey);
+    try {
+      await transaction(this.pool, async (c) => {
+        await nameIds(
+          c,
+          this.ids,
+          deltas.flatMap((d) => [d.server, d.region]),
+        );
+        for (const d of deltas) await rollups.upsertRollup(c, this.ids, d);
+      });
+    } catch (err) {
+      this.ids.clear();
+      throw err;
+    }
   }
 
   async listResults(q: ResultQuery): Promise<StoredResult[]> {
-    const w = new Where();
-    if (q.server !== undefined) w.add((p) => `server = ${p}`, q.server);
-    if (q.region !== undefined) w.add((p) => `region = ${p}`, q.region);
-    if (q.since !== undefined) w.add((p) => `at >= ${p}`, q.since);
-    if (q.until !== undefined) w.add((p) => `at < ${p}`, q.until);
-    if (q.before !== undefined) w.add((p) => `id < ${p}`, q.before);
-    if (q.onlyFailed) w.raw('NOT ok');
-    const limit = w.next(q.limit ?? DEFAULT_LIST_LIMIT);
-    const r = await this.pool.query<{
-      id: number;
-      server: string;
-      region: string;
-      at: number;
-      ok: boolean;
-      result: string;
-    }>(
-      `SELECT id, server, region, at, ok, result FROM results${w.sql} ORDER BY id DESC LIMIT ${limit}`,
-      w.params,
-    );
-    return r.rows.map((x) => ({
-      id: x.id,
-      server: x.server,
-      region: x.region,
-      at: x.at,
-      ok: x.ok,
-      result: JSON.parse(x.result) as ProbeResult,
-    }));
+    return listResults(this.pool, q);
   }
 
   async rollups(
@@ -238,62 +158,15 @@ export class PostgresStore implements Store {
     until: number,
     region?: string,
   ): Promise<Rollup[]> {
-    const rows = await this.rollupRows(server, g, since, until, region);
-    return region === undefined ? mergeRegions(rows, ALL_REGIONS) : rows;
+    return rollups.rollups(this.pool, server, g, since, until, region);
   }
 
   async rollupsByRegion(server: string, g: Granularity, since: number, until: number): Promise<Rollup[]> {
-    return this.rollupRows(server, g, since, until);
-  }
-
-  private async rollupRows(
-    server: string,
-    g: Granularity,
-    since: number,
-    until: number,
-    region?: string,
-  ): Promise<Rollup[]> {
-    const params: unknown[] = [server, g, bucketStart(since, g), until];
-    let sql = `SELECT * FROM rollups WHERE ${RANGE}`;
-    if (region !== undefined) {
-      params.push(region);
-      sql += ' AND region = $5';
-    }
-    const r = await this.pool.query<RollupRow>(sql + ' ORDER BY bucket, region', params);
-    return r.rows.map(toRollup);
+    return rollups.rollupsByRegion(this.pool, server, g, since, until);
   }
 
   async dailyAvailability(server: string, days: number, now: number, region?: string): Promise<DailyBar[]> {
-    const DAY = GRANULARITY_MS.day;
-    const today = bucketStart(now, 'day');
-    const first = today - (days - 1) * DAY;
-    const params: unknown[] = [server, 'day', first, today + DAY];
-    let sql = `SELECT bucket, SUM(total)::bigint AS total, SUM(failed)::bigint AS failed,
-      SUM(failed_transport)::bigint AS t, SUM(failed_http)::bigint AS h,
-      SUM(failed_initialize)::bigint AS i, SUM(failed_tools_list)::bigint AS l
-      FROM rollups WHERE ${RANGE}`;
-    if (region !== undefined) {
-      params.push(region);
-      sql += ' AND region = $5';
-    }
-    const found = new Map<number, Record<'bucket' | 'total' | 'failed' | 't' | 'h' | 'i' | 'l', number>>();
-    for (const r of (await this.pool.query(sql + ' GROUP BY bucket', params)).rows) found.set(r.bucket, r);
-    const bars: DailyBar[] = [];
-    for (let i = 0; i < days; i++) {
-      const day = first + i * DAY;
-      const r = found.get(day);
-      bars.push(
-        r
-          ? {
-              day,
-              total: r.total,
-              failed: r.failed,
-              failedByLayer: { transport: r.t, http: r.h, initialize: r.i, tools_list: r.l },
-            }
-          : { day, total: 0, failed: 0, failedByLayer: layerCounts() },
-      );
-    }
-    return bars;
+    return rollups.dailyAvailability(this.pool, server, days, now, region);
   }
 
   async latencyQuantiles(
@@ -303,24 +176,7 @@ export class PostgresStore implements Store {
     qs: number[],
     opts: { layer?: LayerName; region?: string } = {},
   ): Promise<LatencyQuantiles> {
-    const column = opts.layer === undefined ? 'latency' : 'layer_latency';
-    const params: unknown[] = [server, 'hour', bucketStart(since, 'hour'), until];
-    let sql = `SELECT ${column} AS h FROM rollups WHERE ${RANGE}`;
-    if (opts.region !== undefined) {
-      params.push(opts.region);
-      sql += ' AND region = $5';
-    }
-    const total: Histogram = {};
-    for (const { h } of (await this.pool.query<{ h: string }>(sql, params)).rows) {
-      const parsed = JSON.parse(h) as Histogram | Record<LayerName, Histogram>;
-      merge(
-        total,
-        opts.layer === undefined
-          ? (parsed as Histogram)
-          : (parsed as Record<LayerName, Histogram>)[opts.layer],
-      );
-    }
-    return { samples: countOf(total), values: qs.map((q) => quantile(total, q)) };
+    return rollups.latencyQuantiles(this.pool, server, since, until, qs, opts);
   }
 
   async prune(
@@ -328,18 +184,17 @@ export class PostgresStore implements Store {
     rollupsBefore: number,
     minuteRollupsBefore = rollupsBefore,
   ): Promise<{ raw: number; rollups: number }> {
-    const raw = await this.deleteInChunks(
-      'DELETE FROM results WHERE id IN (SELECT id FROM results WHERE at < $1 LIMIT $2)',
-      [rawBefore],
-    );
+    const raw = await this.deleteInChunks(PRUNE_RESULTS, [rawBefore]);
+    // Templates no remaining result can use (their last_at bounds the `at` of every user).
+    this.ids.templates.clear();
+    await this.deleteInChunks(PRUNE_TEMPLATES, [rawBefore]);
     let rolled = 0;
     for (const g of GRANULARITIES) {
       const before = g === 'minute' ? minuteRollupsBefore : rollupsBefore;
-      rolled += await this.deleteInChunks(
-        `DELETE FROM rollups WHERE ctid IN
-          (SELECT ctid FROM rollups WHERE granularity = $1 AND bucket <= $2 LIMIT $3)`,
-        [g, before - GRANULARITY_MS[g]],
-      );
+      rolled += await this.deleteInChunks(rollups.PRUNE_ROLLUPS, [
+        GRANULARITY_CODE[g],
+        rollups.lastPrunedBucket(g, before),
+      ]);
     }
     return { raw, rollups: rolled };
   }
@@ -547,55 +402,6 @@ export class PostgresStore implements Store {
     );
     return r.rows;
   }
-}
-
-/** Adds a delta into its bucket's row: counts add in SQL, histograms merge here under the row lock. */
-async function upsertRollup(c: Queryable, d: Rollup): Promise<void> {
-  const key = [d.server, d.granularity, d.bucket, d.region];
-  const f = d.failedByLayer;
-  const inserted = await c.query(
-    `INSERT INTO rollups (server, granularity, bucket, region, total, failed, failed_transport, failed_http,
-      failed_initialize, failed_tools_list, latency, layer_latency)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-    [
-      ...key,
-      d.total,
-      d.failed,
-      f.transport,
-      f.http,
-      f.initialize,
-      f.tools_list,
-      toJson(d.latency),
-      toJson(d.layerLatency),
-    ],
-  );
-  if (inserted.rowCount === 1) return;
-  const KEY = 'server = $1 AND granularity = $2 AND bucket = $3 AND region = $4';
-  const old = (
-    await c.query<{ latency: string; layer_latency: string }>(
-      `SELECT latency, layer_latency FROM rollups WHERE ${KEY} FOR UPDATE`,
-      key,
-    )
-  ).rows[0]!;
-  const latency = merge(JSON.parse(old.latency) as Histogram, d.latency);
-  const layers = JSON.parse(old.layer_latency) as Record<LayerName, Histogram>;
-  for (const l of LAYERS) layers[l] = merge(layers[l] ?? {}, d.layerLatency[l]);
-  await c.query(
-    `UPDATE rollups SET total = total + $5, failed = failed + $6, failed_transport = failed_transport + $7,
-      failed_http = failed_http + $8, failed_initialize = failed_initialize + $9,
-      failed_tools_list = failed_tools_list + $10, latency = $11, layer_latency = $12 WHERE ${KEY}`,
-    [
-      ...key,
-      d.total,
-      d.failed,
-      f.transport,
-      f.http,
-      f.initialize,
-      f.tools_list,
-      toJson(latency),
-      toJson(layers),
-    ],
-  );
 }
 
 export class PostgresUnavailableError extends Error {

@@ -6,11 +6,14 @@
  */
 import type pg from 'pg';
 import { transaction } from './connection.js';
+import { COMPACT_RESULTS_SQL, convertToCompact } from './migrate-compact.js';
 
 interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction (data conversions). */
+  run?: (c: pg.PoolClient) => Promise<void>;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -135,6 +138,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN claimed_by TEXT COLLATE "C", ADD COLUMN claim_until BIGINT;
     `,
   },
+  { version: 3, name: 'compact results', sql: COMPACT_RESULTS_SQL, run: convertToCompact },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -178,6 +182,7 @@ export async function migrate(pool: pg.Pool): Promise<number[]> {
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       await c.query(m.sql);
+      await m.run?.(c);
       await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
         m.version,
         m.name,

@@ -31,6 +31,8 @@ import * as outbox from './outbox.js';
 import * as results from './results.js';
 import * as rollups from './rollups.js';
 import * as surfaces from './surfaces.js';
+import { pruneTemplatesChunk } from './templates.js';
+import { forgetNames } from './names.js';
 
 export const DEFAULT_SQLITE_PATH = './data/mcpwatch.db';
 
@@ -84,6 +86,21 @@ export class SqliteStore implements Store {
     results.writeResults(this.conn, rows);
   }
 
+  /**
+   * Adds rollups as deltas, merged into the buckets they name (one transaction): for tooling that
+   * seeds or copies history without raw rows (benchmarks, tests, copying between stores).
+   */
+  async importRollups(rows: readonly Rollup[]): Promise<void> {
+    try {
+      this.conn.write(() => {
+        for (const r of rows) rollups.upsertRollup(this.conn, r);
+      });
+    } catch (err) {
+      forgetNames(this.conn);
+      throw err;
+    }
+  }
+
   async listResults(q: ResultQuery): Promise<StoredResult[]> {
     return results.listResults(this.conn, q);
   }
@@ -123,6 +140,8 @@ export class SqliteStore implements Store {
     minuteRollupsBefore = rollupsBefore,
   ): Promise<{ raw: number; rollups: number }> {
     const raw = await this.deleteInChunks(() => results.pruneResultsChunk(this.conn, rawBefore, PRUNE_CHUNK));
+    // Templates that no remaining result can use (their last_at bounds the `at` of every user).
+    await this.deleteInChunks(() => pruneTemplatesChunk(this.conn, rawBefore, PRUNE_CHUNK));
     let rolled = 0;
     for (const g of GRANULARITIES) {
       const before = g === 'minute' ? minuteRollupsBefore : rollupsBefore;

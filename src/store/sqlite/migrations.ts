@@ -4,11 +4,14 @@
  * Add new migrations at the end; never edit one that has shipped.
  */
 import type { Connection } from './connection.js';
+import { COMPACT_RESULTS_SQL, convertToCompact } from './migrate-compact.js';
 
 interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction (data conversions). */
+  run?: (conn: Connection) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -108,6 +111,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  { version: 2, name: 'compact results', sql: COMPACT_RESULTS_SQL, run: convertToCompact },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -143,6 +147,7 @@ export function migrate(conn: Connection): number[] {
     const applied: number[] = [];
     for (const m of pending(conn)) {
       conn.db.exec(m.sql);
+      m.run?.(conn);
       conn.db
         .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
         .run(m.version, m.name, Date.now());

@@ -1,35 +1,57 @@
-/** Raw probe results: insert (with their rollups, one transaction), keyset-paged listing, pruning. */
+/**
+ * Raw probe results, compact (see ../compact.ts): per probe a row of small integers (server and
+ * region names by id, the template by id) and the varint values; insert (with their rollups, one
+ * transaction), keyset-paged listing, pruning.
+ */
 import type { ResultQuery, StoredResult } from '../store.js';
-import type { ProbeResult } from '../../probe/types.js';
+import { compactResult, expandResult } from '../compact.js';
 import { aggregateResults } from '../rollup.js';
-import { fromJson, toJson, type Connection } from './connection.js';
+import type { Connection } from './connection.js';
+import { forgetNames, NAME_ID, nameId } from './names.js';
 import { upsertRollup } from './rollups.js';
+import { forgetTemplates, templateId } from './templates.js';
 
-const INSERT = `INSERT INTO results (server, region, at, ok, layer, code, duration_ms, result)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT = 'INSERT INTO results (server, region, at, ok, template, t) VALUES (?, ?, ?, ?, ?, ?)';
 
 export const DEFAULT_RESULT_LIMIT = 100;
+
+/** Inserts the rows (no rollups): also used by the migration that converts old rows, with their ids. */
+export function insertResults(conn: Connection, rows: readonly StoredResult[]): void {
+  const insert = conn.stmt(INSERT);
+  const insertWithId = conn.stmt(
+    'INSERT INTO results (id, server, region, at, ok, template, t) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of rows) {
+    const c = compactResult(r.result, r.at);
+    const values = [
+      nameId(conn, r.server),
+      nameId(conn, r.region),
+      r.at,
+      r.ok ? 1 : 0,
+      templateId(conn, c, r.at),
+      c.values,
+    ];
+    if (r.id === undefined) insert.run(...values);
+    else insertWithId.run(r.id, ...values);
+  }
+}
 
 export function writeResults(conn: Connection, rows: readonly StoredResult[]): void {
   if (rows.length === 0) return;
   const deltas = aggregateResults(rows);
-  const insert = conn.stmt(INSERT);
-  conn.write(() => {
-    for (const r of rows) {
-      const f = r.result.failure;
-      insert.run(
-        r.server,
-        r.region,
-        r.at,
-        r.ok ? 1 : 0,
-        f?.layer ?? null,
-        f?.code ?? null,
-        r.result.durationMs,
-        toJson(r.result),
+  try {
+    conn.write(() => {
+      insertResults(
+        conn,
+        rows.map(({ id: _id, ...r }) => r),
       );
-    }
-    for (const d of deltas) upsertRollup(conn, d);
-  });
+      for (const d of deltas) upsertRollup(conn, d);
+    });
+  } catch (err) {
+    forgetNames(conn);
+    forgetTemplates(conn);
+    throw err;
+  }
 }
 
 interface ResultRow {
@@ -38,7 +60,8 @@ interface ResultRow {
   region: string;
   at: number;
   ok: number;
-  result: string;
+  t: Buffer;
+  body: string;
 }
 
 export function listResults(conn: Connection, q: ResultQuery): StoredResult[] {
@@ -48,16 +71,18 @@ export function listResults(conn: Connection, q: ResultQuery): StoredResult[] {
     where.push(clause);
     params.push(value);
   };
-  if (q.server !== undefined) add('server = ?', q.server);
-  if (q.region !== undefined) add('region = ?', q.region);
-  if (q.since !== undefined) add('at >= ?', q.since);
-  if (q.until !== undefined) add('at < ?', q.until);
-  if (q.before !== undefined) add('id < ?', q.before);
-  if (q.onlyFailed) where.push('ok = 0');
+  if (q.server !== undefined) add(`r.server = ${NAME_ID}`, q.server);
+  if (q.region !== undefined) add(`r.region = ${NAME_ID}`, q.region);
+  if (q.since !== undefined) add('r.at >= ?', q.since);
+  if (q.until !== undefined) add('r.at < ?', q.until);
+  if (q.before !== undefined) add('r.id < ?', q.before);
+  if (q.onlyFailed) where.push('r.ok = 0');
   const sql =
-    'SELECT id, server, region, at, ok, result FROM results' +
+    `SELECT r.id, s.name AS server, g.name AS region, r.at, r.ok, r.t, tp.body FROM results r
+      JOIN names s ON s.id = r.server JOIN names g ON g.id = r.region
+      JOIN result_templates tp ON tp.id = r.template` +
     (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-    ' ORDER BY id DESC LIMIT ?';
+    ' ORDER BY r.id DESC LIMIT ?';
   params.push(q.limit ?? DEFAULT_RESULT_LIMIT);
   return conn
     .stmt<ResultRow>(sql)
@@ -68,7 +93,7 @@ export function listResults(conn: Connection, q: ResultQuery): StoredResult[] {
       region: r.region,
       at: r.at,
       ok: r.ok === 1,
-      result: fromJson<ProbeResult>(r.result),
+      result: expandResult(r.body, r.t, r.at),
     }));
 }
 

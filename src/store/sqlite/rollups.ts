@@ -1,4 +1,8 @@
-/** Rollup rows: merge-upsert of a delta, range reads, daily bars, latency quantiles, pruning. */
+/**
+ * Rollup rows, keyed by (server id, granularity code, bucket in granularity units, region id) with
+ * counts and histograms in one blob (../compact.ts): merge-upsert of a delta, range reads, daily
+ * bars, latency quantiles, pruning.
+ */
 import { LAYERS, type LayerName } from '../../probe/types.js';
 import { countOf, merge, quantile, type Histogram } from '../../util/histogram.js';
 import {
@@ -8,96 +12,76 @@ import {
   type LatencyQuantiles,
   type Rollup,
 } from '../store.js';
-import { bucketStart, GRANULARITY_MS, layerCounts, mergeRegions } from '../rollup.js';
-import { fromJson, toJson, type Connection } from './connection.js';
-
-interface RollupRow {
-  server: string;
-  region: string;
-  granularity: Granularity;
-  bucket: number;
-  total: number;
-  failed: number;
-  failed_transport: number;
-  failed_http: number;
-  failed_initialize: number;
-  failed_tools_list: number;
-  latency: string;
-  layer_latency: string;
-}
+import { decodeRollup, encodeRollup, GRANULARITY_CODE } from '../compact.js';
+import { bucketStart, GRANULARITY_MS, layerCounts, mergeRegions, mergeRollup } from '../rollup.js';
+import type { Connection } from './connection.js';
+import { NAME_ID, nameId } from './names.js';
 
 const KEY = 'server = ? AND granularity = ? AND bucket = ? AND region = ?';
 
-/** Adds a delta into its bucket's row: counts add in SQL, histograms are merged here (same transaction). */
-export function upsertRollup(conn: Connection, d: Rollup): void {
-  const key = [d.server, d.granularity, d.bucket, d.region];
-  const f = d.failedByLayer;
-  const old = conn
-    .stmt<Pick<RollupRow, 'latency' | 'layer_latency'>>(
-      `SELECT latency, layer_latency FROM rollups WHERE ${KEY}`,
-    )
-    .get(...key);
-  if (!old) {
-    conn
-      .stmt(
-        `INSERT INTO rollups (server, granularity, bucket, region, total, failed, failed_transport, failed_http,
-          failed_initialize, failed_tools_list, latency, layer_latency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        ...key,
-        d.total,
-        d.failed,
-        f.transport,
-        f.http,
-        f.initialize,
-        f.tools_list,
-        toJson(d.latency),
-        toJson(d.layerLatency),
-      );
-    return;
-  }
-  const latency = merge(fromJson<Histogram>(old.latency), d.latency);
-  const layers = fromJson<Record<LayerName, Histogram>>(old.layer_latency);
-  for (const l of LAYERS) layers[l] = merge(layers[l] ?? {}, d.layerLatency[l]);
-  conn
-    .stmt(
-      `UPDATE rollups SET total = total + ?, failed = failed + ?, failed_transport = failed_transport + ?,
-        failed_http = failed_http + ?, failed_initialize = failed_initialize + ?,
-        failed_tools_list = failed_tools_list + ?, latency = ?, layer_latency = ? WHERE ${KEY}`,
-    )
-    .run(
-      d.total,
-      d.failed,
-      f.transport,
-      f.http,
-      f.initialize,
-      f.tools_list,
-      toJson(latency),
-      toJson(layers),
-      ...key,
-    );
+/** The first bucket index at or after `since` floored, and the first one whose start is >= `until`. */
+export function bucketRange(g: Granularity, since: number, until: number): [number, number] {
+  const size = GRANULARITY_MS[g];
+  return [Math.floor(since / size), Math.ceil(until / size)];
 }
 
-function toRollup(r: RollupRow): Rollup {
+/** Adds a delta into its bucket's row (merged here, in the caller's transaction). */
+export function upsertRollup(conn: Connection, d: Rollup): void {
+  const key = [
+    nameId(conn, d.server),
+    GRANULARITY_CODE[d.granularity],
+    d.bucket / GRANULARITY_MS[d.granularity],
+    nameId(conn, d.region),
+  ];
+  const old = conn.stmt<{ data: Buffer }>(`SELECT data FROM rollups WHERE ${KEY}`).get(...key);
+  if (!old) {
+    conn
+      .stmt('INSERT INTO rollups (server, granularity, bucket, region, data) VALUES (?, ?, ?, ?, ?)')
+      .run(...key, encodeRollup(d));
+    return;
+  }
+  const merged = { ...d, ...decodeRollup(old.data) };
+  mergeRollup(merged, d);
+  conn.stmt(`UPDATE rollups SET data = ? WHERE ${KEY}`).run(encodeRollup(merged), ...key);
+}
+
+interface RollupRow {
+  bucket: number;
+  region: string;
+  data: Buffer;
+}
+
+function toRollup(server: string, g: Granularity, r: RollupRow): Rollup {
   return {
-    server: r.server,
+    server,
     region: r.region,
-    granularity: r.granularity,
-    bucket: r.bucket,
-    total: r.total,
-    failed: r.failed,
-    failedByLayer: {
-      transport: r.failed_transport,
-      http: r.failed_http,
-      initialize: r.failed_initialize,
-      tools_list: r.failed_tools_list,
-    },
-    latency: fromJson<Histogram>(r.latency),
-    layerLatency: fromJson<Record<LayerName, Histogram>>(r.layer_latency),
+    granularity: g,
+    bucket: r.bucket * GRANULARITY_MS[g],
+    ...decodeRollup(r.data),
   };
 }
 
-const RANGE = 'server = ? AND granularity = ? AND bucket >= ? AND bucket < ?';
+function rows(
+  conn: Connection,
+  server: string,
+  g: Granularity,
+  since: number,
+  until: number,
+  region?: string,
+): RollupRow[] {
+  const [from, to] = bucketRange(g, since, until);
+  const params: unknown[] = [server, GRANULARITY_CODE[g], from, to];
+  let sql = `SELECT r.bucket, n.name AS region, r.data FROM rollups r JOIN names n ON n.id = r.region
+    WHERE r.server = ${NAME_ID} AND r.granularity = ? AND r.bucket >= ? AND r.bucket < ?`;
+  if (region !== undefined) {
+    sql += ` AND r.region = ${NAME_ID}`;
+    params.push(region);
+  }
+  return conn
+    .stmt<RollupRow>(sql)
+    .all(...params)
+    .sort((a, b) => a.bucket - b.bucket || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+}
 
 /** Rows of the buckets overlapping [since, until), ordered by bucket then region. */
 export function rollupsByRegion(
@@ -108,16 +92,7 @@ export function rollupsByRegion(
   until: number,
   region?: string,
 ): Rollup[] {
-  const params: unknown[] = [server, g, bucketStart(since, g), until];
-  let sql = `SELECT * FROM rollups WHERE ${RANGE}`;
-  if (region !== undefined) {
-    sql += ' AND region = ?';
-    params.push(region);
-  }
-  return conn
-    .stmt<RollupRow>(sql + ' ORDER BY bucket, region')
-    .all(...params)
-    .map(toRollup);
+  return rows(conn, server, g, since, until, region).map((r) => toRollup(server, g, r));
 }
 
 export function rollups(
@@ -128,18 +103,8 @@ export function rollups(
   until: number,
   region?: string,
 ): Rollup[] {
-  const rows = rollupsByRegion(conn, server, g, since, until, region);
-  return region === undefined ? mergeRegions(rows, ALL_REGIONS) : rows;
-}
-
-interface DayRow {
-  bucket: number;
-  total: number;
-  failed: number;
-  t: number;
-  h: number;
-  i: number;
-  l: number;
+  const found = rollupsByRegion(conn, server, g, since, until, region);
+  return region === undefined ? mergeRegions(found, ALL_REGIONS) : found;
 }
 
 export function dailyAvailability(
@@ -152,30 +117,20 @@ export function dailyAvailability(
   const DAY = GRANULARITY_MS.day;
   const today = bucketStart(now, 'day');
   const first = today - (days - 1) * DAY;
-  const params: unknown[] = [server, 'day', first, today + DAY];
-  let sql = `SELECT bucket, SUM(total) AS total, SUM(failed) AS failed, SUM(failed_transport) AS t,
-    SUM(failed_http) AS h, SUM(failed_initialize) AS i, SUM(failed_tools_list) AS l
-    FROM rollups WHERE ${RANGE}`;
-  if (region !== undefined) {
-    sql += ' AND region = ?';
-    params.push(region);
+  const found = new Map<number, DailyBar>();
+  for (const r of rows(conn, server, 'day', first, today + DAY, region)) {
+    const d = decodeRollup(r.data);
+    const day = r.bucket * DAY;
+    let bar = found.get(day);
+    if (!bar) found.set(day, (bar = { day, total: 0, failed: 0, failedByLayer: layerCounts() }));
+    bar.total += d.total;
+    bar.failed += d.failed;
+    for (const l of LAYERS) bar.failedByLayer[l] += d.failedByLayer[l];
   }
-  const found = new Map<number, DayRow>();
-  for (const r of conn.stmt<DayRow>(sql + ' GROUP BY bucket').all(...params)) found.set(r.bucket, r);
   const bars: DailyBar[] = [];
   for (let i = 0; i < days; i++) {
     const day = first + i * DAY;
-    const r = found.get(day);
-    bars.push(
-      r
-        ? {
-            day,
-            total: r.total,
-            failed: r.failed,
-            failedByLayer: { transport: r.t, http: r.h, initialize: r.i, tools_list: r.l },
-          }
-        : { day, total: 0, failed: 0, failedByLayer: layerCounts() },
-    );
+    bars.push(found.get(day) ?? { day, total: 0, failed: 0, failedByLayer: layerCounts() });
   }
   return bars;
 }
@@ -188,30 +143,32 @@ export function latencyQuantiles(
   qs: readonly number[],
   opts: { layer?: LayerName; region?: string } = {},
 ): LatencyQuantiles {
-  const column = opts.layer === undefined ? 'latency' : 'layer_latency';
-  const params: unknown[] = [server, 'hour', bucketStart(since, 'hour'), until];
-  let sql = `SELECT ${column} AS h FROM rollups WHERE ${RANGE}`;
-  if (opts.region !== undefined) {
-    sql += ' AND region = ?';
-    params.push(opts.region);
-  }
   const total: Histogram = {};
-  for (const { h } of conn.stmt<{ h: string }>(sql).all(...params)) {
-    const parsed = fromJson<Histogram | Record<LayerName, Histogram>>(h);
-    merge(
-      total,
-      opts.layer === undefined ? (parsed as Histogram) : (parsed as Record<LayerName, Histogram>)[opts.layer],
-    );
+  for (const r of rows(conn, server, 'hour', since, until, opts.region)) {
+    const d = decodeRollup(r.data);
+    merge(total, opts.layer === undefined ? d.latency : d.layerLatency[opts.layer]);
   }
   return { samples: countOf(total), values: qs.map((q) => quantile(total, q)) };
 }
 
-/** Deletes one chunk of rollups of granularity `g` whose whole bucket ends at or before `before`. */
+/**
+ * Deletes one chunk of rollups of granularity `g` whose whole bucket ends at or before `before`:
+ * server by server (the key leads with the server), at most `chunk` buckets of one server at a time.
+ */
 export function pruneRollupsChunk(conn: Connection, g: Granularity, before: number, chunk: number): number {
-  return conn
-    .stmt(
-      `DELETE FROM rollups WHERE rowid IN
-        (SELECT rowid FROM rollups WHERE granularity = ? AND bucket <= ? LIMIT ?)`,
-    )
-    .run(g, before - GRANULARITY_MS[g], chunk).changes;
+  const last = before / GRANULARITY_MS[g] - 1;
+  const code = GRANULARITY_CODE[g];
+  const ids = conn.stmt<{ id: number }>('SELECT id FROM names ORDER BY id').all();
+  let deleted = 0;
+  for (const { id } of ids) {
+    deleted += conn
+      .stmt(
+        `DELETE FROM rollups WHERE server = @id AND granularity = @code AND bucket <= @last AND bucket <=
+          (SELECT max(bucket) FROM (SELECT bucket FROM rollups WHERE server = @id AND granularity = @code
+            ORDER BY bucket LIMIT @limit))`,
+      )
+      .run({ id, code, last: Math.floor(last), limit: chunk - deleted }).changes;
+    if (deleted >= chunk) break;
+  }
+  return deleted;
 }
