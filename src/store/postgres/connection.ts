@@ -3,6 +3,7 @@
  * transactions as a callback, and connection strings with their password hidden for messages.
  */
 import pg from 'pg';
+import { CommitInDoubtError, isTransientStoreError } from '../transient.js';
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -33,21 +34,53 @@ export function createPool(connectionString: string, max = 4): pg.Pool {
   return pool;
 }
 
-/** Runs `fn` in a transaction on one pooled client: COMMIT when it resolves, ROLLBACK when it throws. */
+/**
+ * Runs `fn` in a transaction on one pooled client: COMMIT when it resolves, ROLLBACK when it throws.
+ * When the connection is lost while COMMIT is on its way, throws CommitInDoubtError, which can ask
+ * the database later (txid_status) whether that transaction was committed, so a retry never writes
+ * it twice.
+ */
 export async function transaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client whose connection drops emits 'error' (besides failing its query): without a
+  // listener that would crash the process. The failed query reports it.
+  const onError = (err: Error) => void (broken ??= err);
+  client.on('error', onError);
+  let xid: string | undefined;
   try {
-    await client.query('BEGIN');
+    const begun = (await client.query('BEGIN; SELECT txid_current()::text AS xid')) as unknown as [
+      pg.QueryResult,
+      pg.QueryResult<{ xid: string }>,
+    ];
+    xid = begun[1].rows[0]!.xid;
     const out = await fn(client);
-    await client.query('COMMIT');
+    try {
+      await client.query('COMMIT');
+    } catch (err) {
+      if (!isTransientStoreError(err) || (err as { code?: string }).code?.startsWith('40')) throw err;
+      broken = err as Error;
+      const id = xid;
+      throw new CommitInDoubtError(err as Error, () => commitStatus(pool, id));
+    }
     return out;
   } catch (err) {
-    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    if (!broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
+}
+
+/** Whether transaction `xid` committed; throws while that is not known yet (or PostgreSQL is away). */
+async function commitStatus(pool: pg.Pool, xid: string): Promise<boolean> {
+  const r = await pool.query<{ s: string | null }>('SELECT txid_status($1::bigint) AS s', [xid]);
+  const s = r.rows[0]?.s ?? null;
+  if (s === 'committed') return true;
+  if (s !== 'in progress') return false; // 'aborted' (null: too old to know, never for seconds-old ones)
+  // The backend has not noticed yet that its client is gone: ask again later.
+  throw Object.assign(new Error(`transaction ${xid} is still in progress`), { code: '08000' });
 }
 
 /** The connection string without its password, for error messages and logs. */
