@@ -70,7 +70,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
             { url: demo.url },
             `demo MCP server listening; break it with: curl -X POST ${demo.url.replace(/\/mcp$/, '/fault')} -d '{"mode":"down"}'`,
           );
-        const store = await openStore(file.storage).catch((err: unknown) => {
+        const store = await openStore(file.storage, { buffer: { log } }).catch((err: unknown) => {
           throw err instanceof StoreUnavailableError ? new UsageError(err.message) : err;
         });
         if ('created' in store && store.created)

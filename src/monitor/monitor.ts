@@ -48,6 +48,7 @@ import { probeDetailed, type FullProbeOptions } from '../probe/index.js';
 import type { EraPin, ProbeOutcome, ProbeResult } from '../probe/types.js';
 import { realClock, Scheduler, type Clock, type ProbeSlot, type TimerHandle } from '../scheduler/index.js';
 import type { OutboxMessage, Store } from '../store/store.js';
+import { isTransientStoreError } from '../store/transient.js';
 import type { Logger } from '../util/logger.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { applyAckRequests } from './requests.js';
@@ -107,6 +108,7 @@ export class Monitor {
   private tickTimer: TimerHandle | null = null;
   private lastPruneAt = 0;
   private lastDigestAt: number | null = null;
+  private lastDeliveryErrorAt = -Infinity;
   private stopped = false;
   private ticking: Promise<void> = Promise.resolve();
 
@@ -127,7 +129,12 @@ export class Monitor {
       now: () => this.clock.now(),
       onEvent: (e) => {
         if (e.type === 'sent') this.log.info(e, 'alert delivered');
-        else this.log.warn(e, `alert delivery: ${e.type}`);
+        else if (e.type !== 'error') this.log.warn(e, `alert delivery: ${e.type}`);
+        else if (this.clock.now() - this.lastDeliveryErrorAt >= 60_000) {
+          // A pass that cannot read the outbox (the database away) fails every second: once a minute.
+          this.lastDeliveryErrorAt = this.clock.now();
+          this.log.warn(e, 'alert delivery: error');
+        }
         this.hooks.onDelivery?.(e);
       },
     });
@@ -396,7 +403,12 @@ export class Monitor {
   private armTick(): void {
     this.tickTimer = this.clock.setTimer(() => {
       this.ticking = this.tick()
-        .catch((err: unknown) => this.log.error({ err }, 'tick failed'))
+        .catch((err: unknown) =>
+          // While the database is away the store says so (once, then at intervals), not every tick.
+          isTransientStoreError(err)
+            ? this.log.debug({ err }, 'tick: the store is unreachable')
+            : this.log.error({ err }, 'tick failed'),
+        )
         .finally(() => {
           if (!this.stopped) this.armTick();
         });
@@ -405,7 +417,13 @@ export class Monitor {
 
   /** Time-driven work: rules that depend on time alone, escalations, the digest, retention. */
   async tick(): Promise<void> {
-    await applyAckRequests(this.store, this.log, (id, by) => this.acknowledge(id, by));
+    // Acknowledgements left by the CLI need reads; the servers' judgement below does not, so it goes
+    // on while the database is away (its writes wait in the store's buffer).
+    await applyAckRequests(this.store, this.log, (id, by) => this.acknowledge(id, by)).catch(
+      (err: unknown) => {
+        if (!isTransientStoreError(err)) throw err;
+      },
+    );
     const now = this.now();
     const maintenance = this.maintenance();
     await Promise.all(
@@ -444,11 +462,12 @@ export class Monitor {
   private async planDigestOnce(now: number): Promise<void> {
     const due = previousDigestAt(this.config.digest.schedule, now, this.config.digest.timezone);
     if (due === this.lastDigestAt) return;
-    this.lastDigestAt = due;
+    // Read first: when the store is unreachable, the next tick plans it again.
     const [warnings, incidents] = await Promise.all([
       this.store.listWarnings({ limit: 10_000 }),
       this.store.listIncidents({ limit: 1_000 }),
     ]);
+    this.lastDigestAt = due;
     const reminders = this.hooks.missingPostmortems
       ? await this.hooks.missingPostmortems(incidents, now)
       : [];

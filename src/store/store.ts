@@ -109,6 +109,12 @@ export interface StoreHealth {
   ok: boolean;
   /** Why not, in words an operator can act on; null when ok. */
   reason: string | null;
+  /**
+   * Not ok, but nothing is lost yet: the database is away and writes wait in memory (see
+   * store/buffered-store.ts). /healthz answers 200 "degraded" rather than 503, so that a liveness
+   * check does not restart the process and lose them.
+   */
+  degraded?: boolean;
 }
 
 export interface Store {

@@ -123,6 +123,9 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
   app.get('/healthz', async (_req, reply) => {
     const time = new Date(view.now()).toISOString();
     const store = await storeHealth(view.store);
+    // Degraded: the database is away but writes wait in memory; 200 so that a liveness check does
+    // not restart the process (and lose them).
+    if (!store.ok && store.degraded) return reply.send({ status: 'degraded', time, store });
     if (!store.ok) return reply.code(503).send({ status: 'failing', time, store });
     return reply.send({ status: 'ok', time });
   });

@@ -19,6 +19,11 @@ export async function storeHealth(store: Store): Promise<StoreHealth> {
 /** The banner a dashboard page shows while the store fails. */
 export function storeBanner(health: StoreHealth): Html | null {
   if (health.ok) return null;
+  if (health.degraded)
+    return html`<div class="banner failing" role="alert">
+      <strong>Storage is unreachable.</strong> ${health.reason} Pages may be out of date or fail until it
+      answers; see /healthz.
+    </div>`;
   return html`<div class="banner failing" role="alert">
     <strong>Storage is failing.</strong> ${health.reason} Probe results, incidents and alerts may not be saved
     until it is fixed; see /healthz.
@@ -43,6 +48,8 @@ export function watchStore(
   let failing: string | null = null;
   const timer = setInterval(() => {
     void storeHealth(store).then((h) => {
+      // A store that keeps writes in memory while its database is away logs that itself.
+      if (h.degraded) return;
       if (!h.ok && h.reason !== failing) log.error({ reason: h.reason }, `storage is failing: ${h.reason}`);
       else if (h.ok && failing !== null) log.info('storage works again');
       failing = h.ok ? null : h.reason;

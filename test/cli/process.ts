@@ -1,5 +1,6 @@
 /** Runs the real `mcpwatch` entry (through tsx) as a child process, as a user would. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,4 +73,13 @@ export function waitForOutput(
     child.stdout?.on('data', on);
     child.stderr?.on('data', on);
   });
+}
+
+/** A loopback port free right now (serve's config needs a number, not 0). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
 }

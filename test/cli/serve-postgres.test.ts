@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +13,11 @@ import { startDemoServer, type DemoServer } from '../../src/demo/demo-server.js'
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { createPgSchema, pgSkip, type PgSchema } from '../fixtures/pg.js';
 import { until } from '../monitor/harness.js';
-import { finished, mcpwatch, start, waitForOutput } from './process.js';
+import { finished, freePort, mcpwatch, start, waitForOutput } from './process.js';
 
 interface Alert {
   type: string;
   data: { incidentId: string };
-}
-
-/** A port free right now (serve's config needs a number, not 0). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 function writeConfig(dir: string, storage: string, demo: DemoServer, port = 1): string {

@@ -19,9 +19,11 @@ import {
   type ResultQuery,
   type Rollup,
   type Store,
+  type StoreHealth,
   type StoredResult,
   type ToolSurface,
 } from '../store.js';
+import { isTransientStoreError } from '../transient.js';
 import { createPool, redactUrl, toJson, transaction } from './connection.js';
 import { checkSchema, migrate } from './migrations.js';
 import {
@@ -36,6 +38,8 @@ import {
 import * as rollups from './rollups.js';
 
 const DEFAULT_LIST_LIMIT = 100;
+/** The meta row health() writes. */
+const HEALTH_KEY = 'store.health';
 /** Rows deleted per statement by prune(), so a big prune never holds locks for long. */
 const PRUNE_CHUNK = 5_000;
 
@@ -106,6 +110,21 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** PostgreSQL answers and a small write commits (a read-only standby or a full disk fail it). */
+  async health(): Promise<StoreHealth> {
+    try {
+      await this.setMeta(HEALTH_KEY, String(Date.now()));
+      return { ok: true, reason: null };
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      if (isTransientStoreError(err)) throw err;
+      return {
+        ok: false,
+        reason: `writes to the PostgreSQL store fail: ${e.message}${e.code ? ` (${e.code})` : ''}`,
+      };
+    }
   }
 
   async writeResults(rows: StoredResult[]): Promise<void> {
