@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { processIo, UsageError, type Io } from './io.js';
+import { VERSION } from '../util/version.js';
 
 type Factory = (io: Io, setExit: (code: number) => void) => Command;
 
@@ -29,7 +30,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const output = { writeOut: (s: string) => io.out(s), writeErr: (s: string) => io.err(s) };
   const program = new Command('mcpwatch')
     .description('Layered monitoring for MCP servers')
-    .version('0.1.0')
+    .version(VERSION)
     .configureOutput(output)
     .exitOverride()
     .showSuggestionAfterError();

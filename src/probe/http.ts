@@ -23,6 +23,8 @@ export interface ProbeContext {
   connector: ReturnType<typeof createConnector>;
   deadline: Deadline;
   userHeaders: Record<string, string>;
+  /** `mcpwatch/VERSION region=NAME` (user-agent.ts). */
+  userAgent: string;
   /**
    * The origin the configured headers (Authorization, API keys) belong to: the target's. Requests to
    * any other origin (a cross-origin redirect, a legacy SSE endpoint elsewhere) go without them.
@@ -54,6 +56,7 @@ export function createContext(
   o: ConnectorOptions & {
     deadline: Deadline;
     headers: Record<string, string>;
+    userAgent: string;
     maxBodyBytes: number;
     maxSseEvents: number;
     stepTimeoutMs?: number;
@@ -74,6 +77,7 @@ export function createContext(
     connector,
     deadline: o.deadline,
     userHeaders: o.headers,
+    userAgent: o.userAgent,
     headersOrigin: null,
     maxBodyBytes: o.maxBodyBytes,
     maxSseEvents: o.maxSseEvents,
@@ -114,7 +118,7 @@ export async function send(ctx: ProbeContext, o: SendOptions): Promise<Exchange>
       origin: o.url.origin,
       path: o.url.pathname + o.url.search,
       method: o.method,
-      headers: { 'user-agent': 'mcpwatch/0.1', ...configuredHeaders(ctx, o.url), ...o.headers },
+      headers: { 'user-agent': ctx.userAgent, ...configuredHeaders(ctx, o.url), ...o.headers },
       body: o.body,
       signal,
     });

@@ -21,6 +21,7 @@ import {
 } from './types.js';
 import type { Lookup } from './connect.js';
 import { canonicalJson } from './canonical.js';
+import { probeUserAgent } from './user-agent.js';
 
 export const PROBE_DEFAULTS = {
   timeoutMs: 10_000,
@@ -59,6 +60,7 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
     signal: deadline.signal,
     now,
     headers: opts.headers ?? {},
+    userAgent: probeUserAgent(opts.region ?? 'local'),
     lookup: opts.lookup,
     ca: opts.ca,
     blockPrivateAddresses: opts.blockPrivateAddresses,
