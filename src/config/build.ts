@@ -25,6 +25,7 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       public: raw.server?.public ?? DEFAULTS.server.public,
       publicMetrics: raw.server?.publicMetrics ?? DEFAULTS.server.publicMetrics,
       trustProxy: raw.server?.trustProxy ?? false,
+      region: raw.server?.region ?? DEFAULTS.server.region,
       apiCaDirectory:
         raw.server?.apiCaDirectory === undefined ? null : resolve(baseDir ?? '.', raw.server.apiCaDirectory),
     },
@@ -56,6 +57,11 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
     telemetry: {
       maxBodyBytes: raw.telemetry?.maxBodyBytes ?? DEFAULTS.telemetry.maxBodyBytes,
       maxToolsPerServer: raw.telemetry?.maxToolsPerServer ?? DEFAULTS.telemetry.maxToolsPerServer,
+    },
+    agents: {
+      pollMs: duration(raw.agents?.pollEvery, DEFAULTS.agents.pollMs),
+      pushMs: duration(raw.agents?.pushEvery, DEFAULTS.agents.pushMs),
+      offlineAfterMs: duration(raw.agents?.offlineAfter, DEFAULTS.agents.offlineAfterMs),
     },
     serverDefaults: structuredClone(raw.defaults ?? {}),
   };

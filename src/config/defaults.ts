@@ -6,7 +6,8 @@ import { LAYERS, type LayerName } from '../probe/types.js';
 import type { IncidentSeverity, ServerRules } from '../engine/types.js';
 
 export const DEFAULTS = {
-  server: { port: 8080, host: '127.0.0.1', public: false, publicMetrics: true },
+  server: { port: 8080, host: '127.0.0.1', public: false, publicMetrics: true, region: 'local' },
+  agents: { pollMs: 30_000, pushMs: 5_000, offlineAfterMs: 90_000 },
   storage: { sqlite: './data/mcpwatch.db' },
   retention: { rawMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },
   scheduler: { concurrency: 100 },

@@ -107,6 +107,7 @@ export interface RawConfig {
     publicMetrics?: boolean;
     apiCaDirectory?: string;
     trustProxy?: boolean | string[];
+    region?: string;
   };
   storage?: { sqlite?: string; postgres?: string };
   retention?: { raw?: RawDuration; rollups?: RawDuration };
@@ -120,4 +121,5 @@ export interface RawConfig {
   maintenance?: RawMaintenance[];
   statusPages?: RawStatusPage[];
   telemetry?: { maxBodyBytes?: number; maxToolsPerServer?: number };
+  agents?: { pollEvery?: RawDuration; pushEvery?: RawDuration; offlineAfter?: RawDuration };
 }

@@ -86,6 +86,8 @@ export interface Config {
     apiCaDirectory: string | null;
     /** Trust X-Forwarded-For: from any peer (true) or from these proxy addresses/CIDRs. */
     trustProxy: boolean | string[];
+    /** The region serve's own probes count for (`server.region`, default 'local'). */
+    region?: string;
   };
   storage: { sqlite: string } | { postgres: string };
   retention: { rawMs: number; rollupsMs: number };
@@ -107,6 +109,8 @@ export interface Config {
   statusPages: StatusPageConfig[];
   /** OTLP ingest (`telemetry`): body cap (after decompression) and tools kept per server. */
   telemetry?: { maxBodyBytes: number; maxToolsPerServer: number };
+  /** Regional probe agents (`agents`, docs/agents.md); optional for configs built in code. */
+  agents?: { pollMs: number; pushMs: number; offlineAfterMs: number };
   /** The `defaults` section as written: servers added at runtime inherit it (see parseServerEntry). */
   serverDefaults?: RawProbeSettings;
 }

@@ -20,6 +20,7 @@ test('a minimal config gets every default', () => {
       publicMetrics: true,
       apiCaDirectory: null,
       trustProxy: false,
+      region: 'local',
     },
     storage: { sqlite: './data/mcpwatch.db' },
     retention: { rawMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },
@@ -85,6 +86,7 @@ test('a minimal config gets every default', () => {
     maintenance: [],
     statusPages: [],
     telemetry: { maxBodyBytes: 16 * 1024 * 1024, maxToolsPerServer: 100 },
+    agents: { pollMs: 30_000, pushMs: 5_000, offlineAfterMs: 90_000 },
     serverDefaults: {},
   });
 });

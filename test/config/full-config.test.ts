@@ -96,6 +96,7 @@ const EXPECTED: Config = {
     publicMetrics: true,
     apiCaDirectory: null,
     trustProxy: false,
+    region: 'local',
   },
   storage: { postgres: 'postgres://mcpwatch@db.internal/mcpwatch' },
   retention: { rawMs: 14 * DAY, rollupsMs: 365 * DAY },
@@ -280,6 +281,7 @@ const EXPECTED: Config = {
     { slug: 'search', title: 'Search', servers: ['docs-search'], logoUrl: null, description: null },
   ],
   telemetry: { maxBodyBytes: 16 * 1024 * 1024, maxToolsPerServer: 100 },
+  agents: { pollMs: 30_000, pushMs: 5_000, offlineAfterMs: 90_000 },
   serverDefaults: {
     interval: '30s',
     timeout: '5s',
