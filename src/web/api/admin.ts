@@ -51,7 +51,7 @@ export const adminRoutes: ApiRoute[] = [
       additionalProperties: false,
       properties: {
         name: { type: 'string', pattern: '^[A-Za-z0-9 ._-]{1,64}$' },
-        scope: { type: 'string', enum: ['read', 'admin', 'ingest'] },
+        scope: { type: 'string', enum: ['read', 'admin', 'ingest', 'agent'] },
       },
     },
     response: {

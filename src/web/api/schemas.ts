@@ -437,7 +437,7 @@ export const COMPONENTS: Record<string, JsonSchema> = {
     properties: {
       id: { type: 'string' },
       name: { type: 'string' },
-      scope: { type: 'string', enum: ['read', 'admin', 'ingest'] },
+      scope: { type: 'string', enum: ['read', 'admin', 'ingest', 'agent'] },
       createdAt: ms,
     },
   },

@@ -2,12 +2,15 @@
  * API tokens: `mcpw_<id>_<secret>`, stored only as a sha256 hash in the store's meta table (key
  * `web.tokens`, a JSON list). The secret is shown once, when created, and never again: not in
  * responses, not in pages, not in logs. Scopes: `read` (GET everything), `admin` (read + change,
- * and ingest) and `ingest` (only sends OpenTelemetry data to /v1/traces and /v1/metrics).
+ * and ingest), `ingest` (only sends OpenTelemetry data to /v1/traces and /v1/metrics) and `agent`
+ * (only the regional agent routes, /api/v1/agent/*: fetch assignments, push results). The agent
+ * routes take agent tokens alone, admin ones included refused: an agent token is the one credential
+ * that leaves the hub's network, and the routes that hand out probe settings stay its own.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../store/store.js';
 
-export type Scope = 'read' | 'admin' | 'ingest';
+export type Scope = 'read' | 'admin' | 'ingest' | 'agent';
 
 export interface TokenRecord {
   id: string;
@@ -32,6 +35,7 @@ export function hashToken(token: string): string {
 }
 
 export function scopeAllows(have: Scope, need: Scope): boolean {
+  if (need === 'agent') return have === 'agent';
   return have === 'admin' || have === need;
 }
 

@@ -62,12 +62,14 @@ export function registerLogin(app: FastifyInstance, deps: DashboardDeps): void {
       deps.loginLimiter.fail(req.ip, text);
       return sendHtml(reply.code(401), loginPage(next, 'That token is unknown or was revoked.'));
     }
-    if (token.scope === 'ingest') {
+    if (token.scope === 'ingest' || token.scope === 'agent') {
       return sendHtml(
         reply.code(403),
         loginPage(
           next,
-          'That token may only send telemetry (scope "ingest"); log in with a read or admin token.',
+          token.scope === 'ingest'
+            ? 'That token may only send telemetry (scope "ingest"); log in with a read or admin token.'
+            : 'That token belongs to a regional agent (scope "agent"); log in with a read or admin token.',
         ),
       );
     }
