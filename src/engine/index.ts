@@ -8,6 +8,8 @@
  */
 export { createState, openIncident, activeWarnings, withIncident, type EngineState } from './state.js';
 export { observe, tick, type ObserveResult } from './observe.js';
+export { observeLate } from './late.js';
+export { judgeRound, type RoundVerdict } from './quorum.js';
 export { summarize } from './summary.js';
 export { serializeState, deserializeState } from './codec.js';
 export { acknowledge, postUpdate, resolveManually, resolveRemoved, type IncidentChange } from './incident.js';

@@ -87,6 +87,7 @@ export class Scheduler<S extends ScheduledServer = ScheduledServer> {
     validate(server);
     if (this.entries.has(server.name)) throw new Error(`server "${server.name}" is already scheduled`);
     const entry = newEntry(server, this.planner.place(server.name, server.intervalMs));
+    entry.offset = fixedOffset(server) ?? entry.offset;
     this.entries.set(server.name, entry);
     if (this.running) {
       entry.nextSlot = this.firstSlot(entry, this.deps.now());
@@ -123,7 +124,10 @@ export class Scheduler<S extends ScheduledServer = ScheduledServer> {
     if (server.intervalMs !== previous.intervalMs) {
       this.planner.release(entry.placement);
       entry.placement = this.planner.place(server.name, server.intervalMs);
-      entry.offset = entry.placement.offsetMs;
+      entry.offset = fixedOffset(server) ?? entry.placement.offsetMs;
+      entry.nextSlot = this.firstSlot(entry, now);
+    } else if ((fixedOffset(server) ?? entry.placement.offsetMs) !== entry.offset) {
+      entry.offset = fixedOffset(server) ?? entry.placement.offsetMs;
       entry.nextSlot = this.firstSlot(entry, now);
     }
     if (server.paused && !previous.paused) {
@@ -427,4 +431,10 @@ export class Scheduler<S extends ScheduledServer = ScheduledServer> {
   private assertOpen(): void {
     if (this.stopped) throw new Error('the scheduler is stopped');
   }
+}
+
+/** The caller's offset, when it fixed one, brought within the interval. */
+function fixedOffset(server: ScheduledServer): number | undefined {
+  if (server.offsetMs === undefined) return undefined;
+  return ((Math.floor(server.offsetMs) % server.intervalMs) + server.intervalMs) % server.intervalMs;
 }

@@ -16,6 +16,12 @@ export interface ScheduledServer {
   region?: string;
   paused?: boolean;
   /**
+   * Where the slots sit within the interval, fixed by the caller instead of spread.ts: the hub and
+   * its regional agents give a server probed from several regions the same offset, so that they
+   * probe each slot together.
+   */
+  offsetMs?: number;
+  /**
    * The probe's own deadline. A probe that has not settled by timeoutMs + abandonGraceMs is abandoned:
    * its signal is aborted, its concurrency slot is freed and it counts as a failure.
    */
