@@ -79,6 +79,8 @@ export interface PushAnswer {
   duplicates: number;
   /** For servers not assigned to the region (any more): dropped. */
   unassigned: number;
+  /** Not a probe result the hub can judge (logged): dropped. */
+  invalid: number;
   /** The highest sequence number the hub holds for this agent. */
   lastSeq: number;
 }
@@ -90,6 +92,8 @@ export interface AgentHubFace {
   push(body: PushBody): Promise<PushAnswer>;
   /** Every region agents serve, with when the hub last heard from it. */
   agents(): AgentStatus[];
+  /** The hub's own region. */
+  readonly hubRegion: string;
 }
 
 export interface AgentStatus {
@@ -100,6 +104,8 @@ export interface AgentStatus {
   /** Results taken from it, and dropped by its full spool (as it reported). */
   received: number;
   dropped: number;
+  /** Servers assigned to the region. */
+  servers: string[];
 }
 
 export class AgentRouteError extends Error {

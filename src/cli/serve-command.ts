@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { startDemoServer, type DemoServer } from '../demo/demo-server.js';
 import { Monitor } from '../monitor/monitor.js';
 import { ProbePool, probeWorkerCount } from '../monitor/probe-pool.js';
+import { AgentHub } from '../monitor/agent-hub.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
 import { openStore, StoreUnavailableError } from '../store/open.js';
 import { createLogger } from '../util/logger.js';
@@ -99,7 +100,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
           maxBodyBytes: config.telemetry?.maxBodyBytes,
           maxToolsPerServer: config.telemetry?.maxToolsPerServer,
         });
-        const view = new MonitorViewAdapter(monitor, { telemetry });
+        const view = new MonitorViewAdapter(monitor, { telemetry, agents: new AgentHub(monitor, log) });
         const metrics = createWebMetrics(view);
         monitor.setHooks({
           onProbe: (server, result) => metrics.recordProbe(result, server),

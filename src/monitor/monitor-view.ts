@@ -32,6 +32,7 @@ import type {
 import type { ErrorCode, Failure, LayerName, ProbeResult } from '../probe/types.js';
 import type { Store } from '../store/store.js';
 import type { TelemetryFace } from '../telemetry/telemetry.js';
+import type { AgentHubFace } from '../agent/protocol.js';
 import type { ToolFacts } from '../engine/types.js';
 
 /** Latency percentiles in ms; null when there were no ok samples. */
@@ -168,6 +169,8 @@ export interface MonitorView {
 
   /** Real traffic (OpenTelemetry): OTLP ingest and per-tool stats; absent, /v1/* is not served. */
   readonly telemetry?: TelemetryFace;
+  /** Regional agents (docs/agents.md): their routes, and who is online; absent, /api/v1/agent/* is 404. */
+  readonly agents?: AgentHubFace;
   /** The last judgement of a server's tool calls (which tools fail now). */
   toolFacts?(server: string): ToolFacts | null;
 }

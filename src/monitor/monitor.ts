@@ -23,6 +23,7 @@ import {
   deserializeState,
   judgeResult,
   observe,
+  observeLate,
   observeTools,
   openIncident,
   sameToolVerdict,
@@ -55,6 +56,8 @@ import { applyAckRequests } from './requests.js';
 import { restoreStates } from './restore.js';
 import { ResultWriter } from './result-writer.js';
 import { scheduled, type Scheduled, type Tracked } from './tracked.js';
+import { RegionalJudging } from './regional.js';
+import type { ReadyRound } from './regional-rounds.js';
 
 export interface MonitorHooks {
   /** Every probe result, once judged (for /metrics). */
@@ -90,6 +93,8 @@ const ENGINE_TICK_MS = 60_000;
 export class Monitor {
   readonly store: Store;
   readonly worker: DeliveryWorker;
+  /** Servers probed from several regions: their rounds, and the agents heard from. */
+  readonly regional: RegionalJudging;
   private config: Config;
   private readonly log: Logger;
   private readonly clock: Clock;
@@ -123,6 +128,11 @@ export class Monitor {
     this.saveEveryMs = deps.saveEveryMs ?? 60_000;
     this.extraMaintenance = deps.maintenance ?? [];
     this.writer = new ResultWriter(this.store, this.log);
+    this.regional = new RegionalJudging({
+      hubRegion: this.config.server.region,
+      agents: this.config.agents,
+      now: () => this.clock.now(),
+    });
     this.worker = new DeliveryWorker({
       store: this.store,
       channels: createChannels(this.config.channels),
@@ -176,7 +186,13 @@ export class Monitor {
   /** Loads state from the store (open incidents stay open; windows rebuilt) and starts probing. */
   async start(): Promise<void> {
     this.ackSecret = await this.loadAckSecret();
-    const restored = await restoreStates(this.store, this.config.servers, this.maintenance(), this.log);
+    const restored = await restoreStates(
+      this.store,
+      this.config.servers,
+      this.maintenance(),
+      this.log,
+      this.regional,
+    );
     for (const cfg of this.config.servers) {
       const r = restored.get(cfg.name);
       this.tracked.set(cfg.name, {
@@ -201,7 +217,7 @@ export class Monitor {
           ),
         );
     }
-    for (const t of this.tracked.values()) this.scheduler.add(scheduled(t.cfg));
+    for (const t of this.tracked.values()) this.scheduler.add(scheduled(t.cfg, this.regional));
     this.scheduler.start();
     this.worker.start();
     this.armTick();
@@ -306,6 +322,11 @@ export class Monitor {
         t.surface = { fingerprint: surface.fingerprint, snapshot: current };
       }
       const now = this.now();
+      if (this.regional.handles(t.cfg)) {
+        const input = { region: result.region ?? this.regional.hubRegion, at, result, failed: !ok, tools };
+        await this.judgeRounds(t, this.regional.add(t.cfg, t.state.memory.lastRoundAt, input, now), now);
+        return ok;
+      }
       const r = observe(
         t.state,
         { at, results: [result] },
@@ -314,6 +335,34 @@ export class Monitor {
       await this.commit(t, r.state, r.events, r.incident, now);
       return ok;
     });
+  }
+
+  /**
+   * A result a regional agent pushed (probed at `at`, in the region it names): stored like the hub's
+   * own, and judged in its slot's round. False when the server is unknown or not probed from `region`.
+   */
+  async ingestRemote(name: string, region: string, result: ProbeResult, at: number): Promise<boolean> {
+    const cfg = this.tracked.get(name)?.cfg;
+    if (!cfg || !cfg.regions.includes(region) || region === this.regional.hubRegion) return false;
+    await this.ingest(name, { result: { ...result, region } }, at);
+    return true;
+  }
+
+  /** Hands the rounds of a multi-region server to the engine: late ones count only in their hour and day. */
+  private async judgeRounds(t: Tracked, ready: ReadyRound[], now: number): Promise<void> {
+    for (const r of ready) {
+      if (r.late) {
+        t.state = observeLate(t.state, r.round, { maintenance: this.maintenance(), inPlace: true });
+        continue;
+      }
+      const o = observe(t.state, r.round, {
+        now,
+        maintenance: this.maintenance(),
+        ...(r.tools ? { tools: r.tools } : {}),
+        inPlace: true,
+      });
+      await this.commit(t, o.state, o.events, o.incident, now);
+    }
   }
 
   /**
@@ -434,6 +483,7 @@ export class Monitor {
           const r =
             now - t.tickedAt >= ENGINE_TICK_MS ? tick(t.state, now, { maintenance, inPlace: true }) : null;
           if (r) t.tickedAt = now;
+          if (this.regional.handles(t.cfg)) await this.judgeRounds(t, this.regional.due(t.cfg, now), now);
           const state = r?.state ?? t.state;
           const open = openIncident(state);
           const due = open ? planDue([open], this.config, now, { ackSecret: this.ackSecret }) : [];
@@ -444,6 +494,7 @@ export class Monitor {
       ),
     );
     await this.syncChannelWarnings(now);
+    await this.syncAgentWarnings(now);
     await this.planDigestOnce(now);
     if (now - this.lastPruneAt >= 3_600_000) {
       this.lastPruneAt = now;
@@ -507,16 +558,26 @@ export class Monitor {
     if (changes.length > 0) await this.store.writeJudgement({ warnings: changes });
   }
 
+  /** `agent_offline` warnings (server field `agent:REGION`) raised and cleared as agents call or go silent. */
+  private async syncAgentWarnings(now: number): Promise<void> {
+    const stored = await this.store.listWarnings({ active: true, limit: 10_000 });
+    const changes = this.regional.offlineChanges(this.servers(), stored, now);
+    for (const w of changes)
+      if (w.clearedAt === null) this.log.warn({ region: w.details?.region }, w.message);
+    if (changes.length > 0) await this.store.writeJudgement({ warnings: changes });
+  }
+
   // ---- runtime changes (API) ----------------------------------------------------------------
 
   /** Starts monitoring a new server, or replaces a server's config (its judgement history stays). */
   async upsertServer(cfg: ServerConfig): Promise<void> {
     await this.queue.run(cfg.name, async () => {
       const t = this.tracked.get(cfg.name);
+      this.regional.forget(cfg.name);
       if (t) {
         t.cfg = cfg;
         t.state = deserializeState(serializeState(t.state), cfg.rules);
-        this.scheduler.update(scheduled(cfg));
+        this.scheduler.update(scheduled(cfg, this.regional));
       } else {
         this.tracked.set(cfg.name, {
           cfg,
@@ -527,7 +588,7 @@ export class Monitor {
           savedAt: 0,
           tickedAt: 0,
         });
-        this.scheduler.add(scheduled(cfg));
+        this.scheduler.add(scheduled(cfg, this.regional));
       }
       this.config = { ...this.config, servers: this.servers() };
     });
@@ -561,6 +622,7 @@ export class Monitor {
         );
       }
       this.tracked.delete(name);
+      this.regional.forget(name);
       this.scheduler.remove(name);
       this.config = { ...this.config, servers: this.servers() };
       return true;

@@ -18,6 +18,7 @@ import type { EngineEvent, MaintenanceWindow, ToolSnapshot } from '../engine/typ
 import type { ProbeResult } from '../probe/types.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
+import { replayRounds, type RegionalJudging } from './regional.js';
 
 export interface Restored {
   state: EngineState;
@@ -36,6 +37,7 @@ export async function restoreStates(
   servers: readonly ServerConfig[],
   maintenance: readonly MaintenanceWindow[],
   log: Logger,
+  regional?: RegionalJudging,
 ): Promise<Map<string, Restored>> {
   const snapshots = new Map((await store.loadEngineStates()).map((s) => [s.server, s]));
   const out = new Map<string, Restored>();
@@ -61,12 +63,14 @@ export async function restoreStates(
     const replay = snap
       ? (await store.listResults({ server: cfg.name, since: snap.at + 1, limit: MAX_REPLAY })).reverse()
       : [];
-    for (const row of replay) {
-      const r = observe(
-        state,
-        { at: row.at, results: [row.result] },
-        { now: row.at, maintenance, inPlace: true },
-      );
+    // A server probed from several regions is replayed slot by slot (one round per slot), as judged.
+    const offset = regional?.offsetOf(cfg) ?? null;
+    const rounds =
+      offset !== null
+        ? replayRounds(replay, cfg.rules.intervalMs, offset)
+        : replay.map((row) => ({ at: row.at, results: [row.result] }));
+    for (const round of rounds) {
+      const r = observe(state, round, { now: round.at, maintenance, inPlace: true });
       state = r.state;
       events.push(...r.events);
     }

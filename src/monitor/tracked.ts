@@ -4,6 +4,7 @@ import type { EngineState } from '../engine/index.js';
 import type { ToolSnapshot } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { ScheduledServer } from '../scheduler/index.js';
+import type { RegionalJudging } from './regional.js';
 
 export interface Tracked {
   cfg: ServerConfig;
@@ -21,7 +22,13 @@ export interface Scheduled extends ScheduledServer {
   url: string;
 }
 
-export function scheduled(cfg: ServerConfig): Scheduled {
+/**
+ * The server as the hub's scheduler sees it. With `regional`, the hub probes it only when its regions
+ * include the hub's own (as that region), and a server probed from several regions keeps the slot
+ * offset its agents are given.
+ */
+export function scheduled(cfg: ServerConfig, regional?: RegionalJudging): Scheduled {
+  const offsetMs = regional?.offsetOf(cfg) ?? null;
   return {
     name: cfg.name,
     url: cfg.url,
@@ -29,7 +36,8 @@ export function scheduled(cfg: ServerConfig): Scheduled {
     confirmEveryMs: cfg.rules.confirmEveryMs,
     confirmFailures: cfg.rules.confirmFailures,
     timeoutMs: cfg.timeoutMs,
-    paused: cfg.paused,
-    region: cfg.regions[0] ?? 'local',
+    paused: cfg.paused || (regional !== undefined && !regional.probesLocally(cfg)),
+    region: regional ? regional.hubRegion : (cfg.regions[0] ?? 'local'),
+    ...(offsetMs !== null ? { offsetMs } : {}),
   };
 }

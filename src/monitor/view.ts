@@ -4,6 +4,7 @@
  * store's meta table, so they survive restarts; the file stays as written).
  */
 import type { TelemetryFace } from '../telemetry/telemetry.js';
+import type { AgentHubFace } from '../agent/protocol.js';
 import type { ToolFacts } from '../engine/types.js';
 import { parseServerEntry, type Config, type ServerConfig } from '../config/index.js';
 import type { RawServer } from '../config/raw.js';
@@ -79,13 +80,15 @@ export function toViewSummary(e: EngineSummary, t: Tracked, now: number): Server
 export class MonitorViewAdapter implements MonitorView {
   readonly store: Store;
   readonly telemetry?: TelemetryFace;
+  readonly agents?: AgentHubFace;
 
   constructor(
     private readonly monitor: Monitor,
-    opts: { telemetry?: TelemetryFace } = {},
+    opts: { telemetry?: TelemetryFace; agents?: AgentHubFace } = {},
   ) {
     this.store = monitor.store;
     if (opts.telemetry) this.telemetry = opts.telemetry;
+    if (opts.agents) this.agents = opts.agents;
   }
 
   toolFacts(server: string): ToolFacts | null {

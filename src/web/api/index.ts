@@ -1,5 +1,6 @@
 /** Every /api/v1 route, in the order the OpenAPI document lists them. */
 import { adminRoutes } from './admin.js';
+import { agentRoutes } from './agent.js';
 import { incidentRoutes } from './incidents.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { buildOpenApi } from './openapi.js';
@@ -42,4 +43,5 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...maintenanceRoutes,
   ...statusPageRoutes,
   ...adminRoutes,
+  ...agentRoutes,
 ];
