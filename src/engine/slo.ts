@@ -6,7 +6,8 @@
  * confirmed good 15 s later costs 15 s.
  *
  * Burn rate over a window = unavailable share of the window's time / (1 − target). Budget = the SLO
- * window's time × (1 − target), in minutes (43.2 min for 99.9% over 30 days).
+ * window's time × (1 − target): `budget` is that share (0.001 for 99.9%), `budgetMinutes` that time
+ * (43.2 min over 30 days); `consumed` is the share of the budget spent, `consumedMinutes` its time.
  *
  * Two readings of the same windows:
  * - the SLO's own numbers (`sloSummary`: budget, consumed, remaining, burn rates, projected
@@ -72,8 +73,10 @@ export function sloSummary(state: EngineState, now: number): SloSummary {
   return {
     target: rules.slo.target,
     windowMs: rules.slo.windowMs,
-    budget: round(budgetMs / MINUTE_MS, 4),
-    consumed: round(consumedMs / MINUTE_MS, 4),
+    budget: round(allowedShare(rules), 6),
+    consumed: budgetMs > 0 ? round(consumedMs / budgetMs, 6) : 0,
+    budgetMinutes: round(budgetMs / MINUTE_MS, 4),
+    consumedMinutes: round(consumedMs / MINUTE_MS, 4),
     remainingBudget: budgetMs > 0 ? round(remainingMs / budgetMs, 6) : 0,
     burnRates,
     projectedExhaustionAt: projectExhaustion(state, now, remainingMs),

@@ -1,8 +1,9 @@
 /**
  * One server as the CLI, the API and the status pages show it (the shape of `status --json`).
  *
- * State: `maintenance` inside a window; `unknown` before the first round or when the last is older
- * than TUNING.staleIntervals intervals; `down` when the last round failed and either a P1 is open or
+ * State, the one set of rules every face shows: `maintenance` inside a window; `unknown` while the
+ * server is paused, before the first round, or when the last round is older than
+ * TUNING.staleIntervals intervals; `down` when the last round failed and either a P1 is open or
  * the failures are confirmed; `degraded` while any other incident is open; else `up`. A lone
  * unconfirmed failure leaves the server `up` (with `failure` set): it may be jitter.
  */
@@ -15,32 +16,38 @@ import { tallyWindow } from './windows.js';
 import { lastHourP95, lastHourPercentiles, sevenDayP95 } from './latency.js';
 import { sloSummary } from './slo.js';
 
-export function summarize(state: EngineState, now: number): ServerSummary {
+export interface SummaryOptions {
+  /** The server is paused (config): its state is `unknown`, whatever the last rounds said. */
+  paused?: boolean;
+}
+
+export function summarize(state: EngineState, now: number, opts: SummaryOptions = {}): ServerSummary {
   const m = state.memory;
   const errorRates = {} as Record<WindowName, number | null>;
-  const byLayer = Object.fromEntries(LAYERS.map((l) => [l, {}])) as Record<
-    LayerName,
-    Record<WindowName, number | null>
-  >;
+  const byLayer = {} as Record<WindowName, Record<LayerName, number | null>>;
   for (const w of WINDOWS) {
     const t = tallyWindow(state, w, now);
     errorRates[w] = errorRate(t);
-    LAYERS.forEach((l, i) => (byLayer[l][w] = errorRate(t, i)));
+    byLayer[w] = Object.fromEntries(LAYERS.map((l, i) => [l, errorRate(t, i)])) as Record<
+      LayerName,
+      number | null
+    >;
   }
   const maintenance = inMaintenance(state, now) ? state.maintenance : null;
   return {
     server: state.rules.name,
-    state: stateAt(state, now),
+    state: opts.paused ? 'unknown' : stateAt(state, now),
     failure:
       m.lastRoundFailed && m.lastFailure ? { layer: m.lastFailure.layer, code: m.lastFailure.code } : null,
+    since: state.incident?.openedAt ?? null,
     lastProbeAt: m.lastRoundAt,
     errorRate: errorRates,
     errorRateByLayer: byLayer,
     p95Ms: { '1h': lastHourP95(state, now).p95, '7d': sevenDayP95(state, now) },
-    latency: lastHourPercentiles(state, now),
+    latencyMs: lastHourPercentiles(state, now),
     slo: sloSummary(state, now),
     openIncidentId: state.incident?.id ?? null,
-    activeWarnings: [...state.warnings],
+    activeWarnings: state.warnings.length,
     maintenance: maintenance ? { title: maintenance.title, end: maintenance.end } : null,
   };
 }

@@ -230,11 +230,15 @@ export interface SloSummary {
   /** Percent, e.g. 99.9. */
   target: number;
   windowMs: number;
-  /** Unavailable minutes the target allows over the whole window. */
+  /** The unavailable share of the window's time the target allows: 1 - target/100 (0.001 for 99.9). */
   budget: number;
-  /** Unavailable minutes observed in the window so far. */
+  /** The share of the budget spent so far: 0 untouched, 1 exhausted, above 1 overspent. */
   consumed: number;
-  /** Share of the budget left, 0..1. */
+  /** The budget in minutes of unavailable time over the whole window (43.2 for 99.9% over 30 days). */
+  budgetMinutes: number;
+  /** Minutes of unavailable time in the window so far. */
+  consumedMinutes: number;
+  /** Share of the budget left, 0..1 (never below 0). */
   remainingBudget: number;
   /** Unavailable share of the time in each window divided by the share the target allows; null without samples. */
   burnRates: Record<BurnWindowName, number | null>;
@@ -242,24 +246,32 @@ export interface SloSummary {
   projectedExhaustionAt: number | null;
 }
 
-/** One server as `status --json`, the API and the pages show it. */
+/**
+ * One server's judgement, the one public summary: `status --json` (a subset, engine/status-entry.ts),
+ * the API's ServerSummary (with what the monitor adds: monitor/monitor-view.ts MonitorSummary), the
+ * dashboard, the status pages and the MCP face. Rates are failed / total rounds, 0..1 (maintenance
+ * left out); null when the window holds no rounds.
+ */
 export interface ServerSummary {
   server: string;
+  /** See engine/summary.ts for the rules (maintenance, paused, stale, down, degraded, up). */
   state: ServerState;
   /** The failure of the last round, when it failed. */
   failure: { layer: LayerName; code: ErrorCode } | null;
+  /** When the open incident opened; null without one. */
+  since: number | null;
   lastProbeAt: number | null;
-  /** failed / total rounds (maintenance left out); null when the window has no rounds. */
   errorRate: Record<WindowName, number | null>;
-  /** Rounds whose first failure was at the layer / total rounds: the four add up to errorRate. */
-  errorRateByLayer: Record<LayerName, Record<WindowName, number | null>>;
+  /** Rounds whose first failure was at the layer / total rounds, per window: the four add up to errorRate. */
+  errorRateByLayer: Record<WindowName, Record<LayerName, number | null>>;
   /** p95 of the whole probe's duration (good rounds). */
   p95Ms: { '1h': number | null; '7d': number | null };
-  /** Over the last hour: the whole probe (`total`) and each layer. */
-  latency: Record<LayerName | 'total', LatencyPercentiles>;
+  /** p50/p95/p99 over the last hour: the whole probe (`total`) and each layer. */
+  latencyMs: Record<LayerName | 'total', LatencyPercentiles>;
   slo: SloSummary;
   openIncidentId: string | null;
-  activeWarnings: Warning[];
+  /** How many warnings (P3) are active. */
+  activeWarnings: number;
   /** The maintenance window in force, when state is 'maintenance'. */
   maintenance: { title: string | null; end: number } | null;
 }

@@ -9,7 +9,7 @@ import type { Config, ServerConfig } from '../config/types.js';
 import type { Incident } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { Store } from '../store/store.js';
-import type { MonitorView, ServerSummary } from '../monitor/monitor-view.js';
+import type { MonitorView, MonitorSummary } from '../monitor/monitor-view.js';
 
 export interface McpSource {
   config(): Config;
@@ -23,7 +23,7 @@ export interface McpSource {
 }
 
 /** The `status --json` entry of a live summary (same fields as statusEntries()). */
-export function statusOfSummary(s: ServerSummary): StatusEntry {
+export function statusOfSummary(s: MonitorSummary): StatusEntry {
   return statusEntry({ ...s, lastProbeAt: s.lastProbe?.at ?? null });
 }
 

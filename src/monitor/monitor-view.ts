@@ -22,46 +22,17 @@
  */
 import type { Config, ServerConfig } from '../config/types.js';
 import type { RawServer } from '../config/raw.js';
-import type {
-  Incident,
-  IncidentStatus,
-  MaintenanceWindow,
-  ServerState,
-  WindowName,
-} from '../engine/types.js';
-import type { ErrorCode, Failure, LayerName, ProbeResult } from '../probe/types.js';
+import type { Incident, IncidentStatus, MaintenanceWindow, ServerSummary } from '../engine/types.js';
+import type { Failure, ProbeResult } from '../probe/types.js';
 import type { Store } from '../store/store.js';
 import type { TelemetryFace } from '../telemetry/telemetry.js';
 import type { AgentHubFace } from '../agent/protocol.js';
 import type { ToolFacts } from '../engine/types.js';
 
-/** Latency percentiles in ms; null when there were no ok samples. */
-export interface Percentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
+export type { LatencyPercentiles as Percentiles, SloSummary } from '../engine/types.js';
+export { BURN_WINDOWS } from '../engine/types.js';
 
-/** Burn-rate windows of the multi-window SLO alerts (DESIGN: 5m/1h, 30m/6h, 6h/3d). */
-export const BURN_WINDOWS = ['5m', '30m', '1h', '6h', '3d'] as const;
-export type BurnWindow = (typeof BURN_WINDOWS)[number];
-
-export interface SloSummary {
-  /** Percent, e.g. 99.9. */
-  target: number;
-  windowMs: number;
-  /** Allowed unavailable fraction over the window: 1 - target/100 (0.001 for 99.9). */
-  budget: number;
-  /** Fraction of the budget spent so far (0 = untouched, 1 = exhausted, >1 = overspent). */
-  consumed: number;
-  /** 1 - consumed: what `status --json` prints as slo.remainingBudget. */
-  remainingBudget: number;
-  /** Error rate / budget per window; null when the window has too few samples. */
-  burnRates: Record<BurnWindow, number | null>;
-  /** When the budget runs out at the current 1 h burn rate (ms), null when not burning. */
-  projectedExhaustionAt: number | null;
-}
-
+/** The last stored probe of a server (the monitor keeps it; the engine keeps only its verdict). */
 export interface LastProbe {
   at: number;
   region: string;
@@ -71,27 +42,12 @@ export interface LastProbe {
 }
 
 /**
- * One server's current judgement: DESIGN's `status --json` entry (server, state, failure, errorRate,
- * p95Ms, slo) plus what the dashboard shows. Error rates are failed/total probes (0..1); null when
- * the window holds no probes.
+ * The engine's public summary plus what only the monitor knows: whether the server is paused (the
+ * config), and facts of the last stored probe result. This is the API's ServerSummary component.
  */
-export interface ServerSummary {
-  server: string;
-  state: ServerState;
-  failure: { layer: LayerName; code: ErrorCode } | null;
-  /** When the current state began (ms since epoch), null when unknown. */
-  since: number | null;
+export interface MonitorSummary extends ServerSummary {
   paused: boolean;
-  errorRate: Record<WindowName, number | null>;
-  /** failedByLayer/total per window: which layer fails, and how often. */
-  errorRateByLayer: Record<WindowName, Record<LayerName, number | null>>;
-  p95Ms: { '1h': number | null; '7d': number | null };
-  /** p50/p95/p99 over the last hour, whole probe and per layer. */
-  latencyMs: Record<'total' | LayerName, Percentiles>;
-  slo: SloSummary;
-  openIncidentId: string | null;
-  activeWarnings: number;
-  /** Days until the TLS certificate expires (negative: expired); null for plain HTTP or unknown. */
+  /** Days until the TLS certificate expires (negative: expired), aged to now; null for plain HTTP or unknown. */
   tlsDaysRemaining: number | null;
   lastProbe: LastProbe | null;
 }
@@ -134,9 +90,9 @@ export interface MonitorView {
   /** Every configured server, in config order. */
   servers(): ServerConfig[];
   /** Current judgement of every server (same order as servers()); one call per page render. */
-  summaries(): Promise<ServerSummary[]>;
+  summaries(): Promise<MonitorSummary[]>;
   /** One server's judgement; null for an unknown server. */
-  summary(server: string): Promise<ServerSummary | null>;
+  summary(server: string): Promise<MonitorSummary | null>;
 
   /** Incident actions; each appends to the timeline and notifies like the engine would. */
   acknowledge(id: string, by: Actor): Promise<Incident | null>;

@@ -12,7 +12,7 @@ export async function statusEntries(config: Config, store: Store, now: number): 
   const saved = new Map((await store.loadEngineStates()).map((s) => [s.server, s.state]));
   return config.servers.map((cfg) => {
     const text = saved.get(cfg.name);
-    const s = summarize(text ? deserializeState(text, cfg.rules) : createState(cfg.rules), now);
-    return statusEntry({ ...s, state: cfg.paused ? 'unknown' : s.state });
+    const state = text ? deserializeState(text, cfg.rules) : createState(cfg.rules);
+    return statusEntry(summarize(state, now, { paused: cfg.paused }));
   });
 }

@@ -9,16 +9,9 @@ import type { ToolFacts } from '../engine/types.js';
 import { parseServerEntry, type Config, type ServerConfig } from '../config/index.js';
 import type { RawServer } from '../config/raw.js';
 import { summarize } from '../engine/index.js';
-import { LAYERS, type LayerName } from '../probe/types.js';
-import type {
-  IncidentStatus,
-  MaintenanceWindow,
-  ServerSummary as EngineSummary,
-  WindowName,
-} from '../engine/types.js';
-import { WINDOWS } from '../engine/types.js';
+import type { IncidentStatus, MaintenanceWindow } from '../engine/types.js';
 import type { Store } from '../store/store.js';
-import type { ChannelHealth, MonitorView, ServerChange, ServerSummary } from './monitor-view.js';
+import type { ChannelHealth, MonitorSummary, MonitorView, ServerChange } from './monitor-view.js';
 import type { Monitor } from './monitor.js';
 import type { Tracked } from './tracked.js';
 
@@ -26,40 +19,13 @@ const DAY_MS = 86_400_000;
 export const API_SERVER_PREFIX = 'api:server:';
 const API_MAINTENANCE_PREFIX = 'api:maintenance:';
 
-export function toViewSummary(e: EngineSummary, t: Tracked, now: number): ServerSummary {
-  const byWindow = Object.fromEntries(
-    WINDOWS.map((w) => [
-      w,
-      Object.fromEntries(LAYERS.map((l) => [l, e.errorRateByLayer[l][w]])) as Record<
-        LayerName,
-        number | null
-      >,
-    ]),
-  ) as Record<WindowName, Record<LayerName, number | null>>;
-  const allowed = 1 - e.slo.target / 100;
-  const open = t.state.incident;
+/** The engine's summary of a tracked server, with what only the monitor knows (paused, the last stored result). */
+export function monitorSummary(t: Tracked, now: number): MonitorSummary {
   const r = t.lastResult;
+  const e = summarize(t.state, now, { paused: t.cfg.paused });
   return {
-    server: e.server,
-    state: t.cfg.paused ? 'unknown' : e.state,
-    failure: e.failure,
-    since: open ? open.openedAt : null,
+    ...e,
     paused: t.cfg.paused,
-    errorRate: e.errorRate,
-    errorRateByLayer: byWindow,
-    p95Ms: e.p95Ms,
-    latencyMs: e.latency,
-    slo: {
-      target: e.slo.target,
-      windowMs: e.slo.windowMs,
-      budget: allowed,
-      consumed: e.slo.budget > 0 ? e.slo.consumed / e.slo.budget : 0,
-      remainingBudget: e.slo.remainingBudget,
-      burnRates: e.slo.burnRates,
-      projectedExhaustionAt: e.slo.projectedExhaustionAt,
-    },
-    openIncidentId: e.openIncidentId,
-    activeWarnings: e.activeWarnings.length,
     tlsDaysRemaining:
       r?.tls && t.lastResultAt !== null
         ? Math.round((r.tls.daysRemaining - (now - t.lastResultAt) / DAY_MS) * 100) / 100
@@ -107,18 +73,18 @@ export class MonitorViewAdapter implements MonitorView {
     return this.monitor.servers();
   }
 
-  async summaries(): Promise<ServerSummary[]> {
+  async summaries(): Promise<MonitorSummary[]> {
     const now = this.now();
     return this.servers().map((s) => this.summaryOf(this.monitor.get(s.name)!, now));
   }
 
-  async summary(server: string): Promise<ServerSummary | null> {
+  async summary(server: string): Promise<MonitorSummary | null> {
     const t = this.monitor.get(server);
     return t ? this.summaryOf(t, this.now()) : null;
   }
 
-  private summaryOf(t: Tracked, now: number): ServerSummary {
-    return toViewSummary(summarize(t.state, now), t, now);
+  private summaryOf(t: Tracked, now: number): MonitorSummary {
+    return monitorSummary(t, now);
   }
 
   acknowledge(id: string, by: string) {

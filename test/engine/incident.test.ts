@@ -156,7 +156,7 @@ test('maintenance: an outage inside the window opens nothing; judged again after
   assert.deepEqual(during.maintenance, { title: 'upgrade', end: T0 + 40 * M });
   // Maintenance rounds are out of the error rates and, excluded, out of the SLO.
   assert.equal(during.errorRate['15m'], null);
-  assert.equal(during.slo.consumed, 0);
+  assert.equal(during.slo.consumedMinutes, 0);
   // Still failing when the window closes at 40 min: three failures later, a P1.
   sim.run(T0 + 35 * M, T0 + 45 * M, between(10 * M, 50 * M, down));
   assert.deepEqual(sim.log, ['+42m opened P1 consecutive_failures']);
@@ -187,7 +187,7 @@ test('maintenance counted in the SLO when the window says so', () => {
   sim.run(T0, T0 + 30 * M, between(10 * M, 20 * M, down));
   const s = summarize(sim.state, T0 + 30 * M);
   assert.deepEqual(sim.log, []);
-  assert.equal(s.slo.consumed, 10);
+  assert.equal(s.slo.consumedMinutes, 10);
   assert.equal(s.errorRate['1h'], 0);
 });
 

@@ -42,7 +42,7 @@ test('a lone failure becomes jitter when the good round after it arrives: out of
   const now = T0 + 6 * H + 15 * S;
   const s = summarize(sim.state, now);
   // The SLO counts its 15 s...
-  assert.equal(s.slo.consumed, 0.25);
+  assert.equal(s.slo.consumedMinutes, 0.25);
   assert.deepEqual(s.slo.burnRates, { '5m': 58.824, '30m': 8.547, '1h': 4.219, '6h': 0.833, '3d': 0.694 });
   // ...alerting does not, round by round (up to 1 h) or from the hour ring (6 h, 3 d); null where a
   // window is below its minimum-sample guard (10 rounds for 5 m, 3,456 for 3 d).

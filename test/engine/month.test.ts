@@ -56,7 +56,7 @@ test('a month of 2% lone failures: no P1, and the SLO rules alert none of it (99
   // The SLO's own numbers still count every failure: 15 s down per failure is ~0.5% of the time, 5×
   // what 99.9% allows, and the budget is spent (227.5 of 43.2 minutes).
   const s = summarize(sim.state, T0 + 30 * D - M);
-  assert.equal(s.slo.consumed, 227.5);
+  assert.equal(s.slo.consumedMinutes, 227.5);
   assert.equal(s.slo.remainingBudget, 0);
   assert.deepEqual(s.slo.burnRates, { '5m': 0, '30m': 8.621, '1h': 4.237, '6h': 6.964, '3d': 4.804 });
   // What is left is the 15-minute error rate, which counts every failed round (DESIGN: ≥ 20% over

@@ -8,7 +8,7 @@ import type { Incident, ServerState, WindowName } from '../../src/engine/types.j
 import { WINDOWS } from '../../src/engine/types.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
 import { TokenStore } from '../../src/web/auth/tokens.js';
-import { BURN_WINDOWS, type ServerSummary } from '../../src/monitor/monitor-view.js';
+import { BURN_WINDOWS, type MonitorSummary } from '../../src/monitor/monitor-view.js';
 import { DAY_MS, insertRollups, random, syntheticRollups } from './history.js';
 import { seedConfig } from './seed.js';
 import { TestMonitorView } from './test-view.js';
@@ -29,7 +29,7 @@ statusPages:
 `;
 }
 
-function summary(name: string, i: number, now: number, rnd: () => number): ServerSummary {
+function summary(name: string, i: number, now: number, rnd: () => number): MonitorSummary {
   const state: ServerState =
     i % 97 === 3 ? 'down' : i % 31 === 5 ? 'degraded' : i % 211 === 7 ? 'unknown' : 'up';
   const rate = state === 'down' ? 1 : state === 'degraded' ? 0.25 : rnd() * 0.002;
@@ -43,6 +43,8 @@ function summary(name: string, i: number, now: number, rnd: () => number): Serve
     state,
     failure: state === 'down' || state === 'degraded' ? { layer: 'http', code: 'status_5xx' } : null,
     since: state === 'up' ? null : now - 600_000,
+    lastProbeAt: now - 30_000,
+    maintenance: null,
     paused: false,
     errorRate: rates,
     errorRateByLayer: byLayer,
@@ -53,10 +55,12 @@ function summary(name: string, i: number, now: number, rnd: () => number): Serve
       windowMs: 30 * DAY_MS,
       budget: 0.001,
       consumed: rate * 1000,
+      budgetMinutes: 43.2,
+      consumedMinutes: rate * 1000 * 43.2,
       remainingBudget: 1 - rate * 1000,
       burnRates: Object.fromEntries(
         BURN_WINDOWS.map((w) => [w, rate / 0.001]),
-      ) as ServerSummary['slo']['burnRates'],
+      ) as MonitorSummary['slo']['burnRates'],
       projectedExhaustionAt: null,
     },
     openIncidentId: state === 'down' ? `inc-${name}` : null,

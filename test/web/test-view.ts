@@ -1,8 +1,9 @@
 /**
  * A small in-memory MonitorView over a real Store, for tests, benchmarks and screenshots. It acts
  * like serve would (incident actions append to the timeline by the conventions of monitor-view.ts
- * and write through the store; resolving stores a postmortem draft), computes summaries from the
- * store (or returns fixed ones, for 1,000-server benchmarks), and probes by inventing an ok result.
+ * and write through the store; resolving stores a postmortem draft), judges the stored results with
+ * the real engine and summarises them as serve does (or returns fixed ones, for 1,000-server
+ * benchmarks), and probes by inventing an ok result.
  */
 import { signAckToken, verifyAckToken } from '../../src/alerts/ack-token.js';
 import { buildServer } from '../../src/config/build-server.js';
@@ -11,9 +12,15 @@ import type { Config, ServerConfig } from '../../src/config/types.js';
 import type { Incident, IncidentStatus, MaintenanceWindow, TimelineEntry } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/probe/types.js';
 import type { Store } from '../../src/store/store.js';
-import type { ChannelHealth, MonitorView, ServerChange, ServerSummary } from '../../src/monitor/monitor-view.js';
+import type {
+  ChannelHealth,
+  MonitorView,
+  ServerChange,
+  MonitorSummary,
+} from '../../src/monitor/monitor-view.js';
 import { ensurePostmortemDraft } from '../../src/web/postmortem.js';
-import { summarizeFromStore } from '../../src/web/store-summary.js';
+import { createState, observe } from '../../src/engine/index.js';
+import { monitorSummary } from '../../src/monitor/view.js';
 import { probeResult } from '../store/sample.js';
 
 export const ACK_SECRET = 'test-ack-secret-0123456789abcdef';
@@ -23,7 +30,7 @@ export interface TestViewOptions {
   store: Store;
   now: () => number;
   /** Fixed summaries instead of computing them from the store (benchmarks with many servers). */
-  summaries?: ServerSummary[];
+  summaries?: MonitorSummary[];
   channels?: ChannelHealth[];
 }
 
@@ -32,7 +39,7 @@ export class TestMonitorView implements MonitorView {
   readonly now: () => number;
   private cfg: Config;
   private extraMaintenance: MaintenanceWindow[] = [];
-  private fixed: Map<string, ServerSummary> | null;
+  private fixed: Map<string, MonitorSummary> | null;
   private channels: ChannelHealth[];
   /** Every call that changed something, for assertions. */
   readonly calls: string[] = [];
@@ -63,19 +70,47 @@ export class TestMonitorView implements MonitorView {
     return this.cfg.servers;
   }
 
-  async summaries(): Promise<ServerSummary[]> {
+  async summaries(): Promise<MonitorSummary[]> {
     if (this.fixed)
-      return this.cfg.servers.map((s) => this.fixed!.get(s.name)).filter((s): s is ServerSummary => !!s);
-    return Promise.all(
-      this.cfg.servers.map((s) => summarizeFromStore(this.store, s, this.now(), this.maintenance())),
-    );
+      return this.cfg.servers.map((s) => this.fixed!.get(s.name)).filter((s): s is MonitorSummary => !!s);
+    return Promise.all(this.cfg.servers.map((s) => this.judged(s)));
   }
 
-  async summary(server: string): Promise<ServerSummary | null> {
+  async summary(server: string): Promise<MonitorSummary | null> {
     const s = this.cfg.servers.find((c) => c.name === server);
     if (!s) return null;
     if (this.fixed) return this.fixed.get(server) ?? null;
-    return summarizeFromStore(this.store, s, this.now(), this.maintenance());
+    return this.judged(s);
+  }
+
+  /**
+   * The real engine's judgement, summarised as serve summarises it (monitor/view.ts): the server's
+   * stored results replayed through the engine. The store's open incident is the one the pages show
+   * (the seeded incidents are written by hand), as a restart carries it over (monitor/restore.ts).
+   */
+  private async judged(s: ServerConfig): Promise<MonitorSummary> {
+    const rows = (await this.store.listResults({ server: s.name, limit: 5_000 })).reverse();
+    const maintenance = this.maintenance();
+    let state = createState(s.rules);
+    for (const row of rows)
+      state = observe(
+        state,
+        { at: row.at, results: [row.result] },
+        { now: row.at, maintenance, inPlace: true },
+      ).state;
+    const [open] = await this.store.listIncidents({ server: s.name, open: true, limit: 1 });
+    state = { ...state, incident: open ?? null };
+    const last = rows.at(-1);
+    const tracked = {
+      cfg: s,
+      state,
+      lastResult: last?.result ?? null,
+      lastResultAt: last?.at ?? null,
+      surface: null,
+      savedAt: 0,
+      tickedAt: 0,
+    };
+    return monitorSummary(tracked, this.now());
   }
 
   private async change(id: string, edit: (i: Incident, at: number) => void): Promise<Incident | null> {

@@ -147,7 +147,12 @@ export const COMPONENTS: Record<string, JsonSchema> = {
       target: { type: 'number', description: 'percent' },
       windowMs: { type: 'integer' },
       budget: { type: 'number', description: 'allowed unavailable fraction, 1 - target/100' },
-      consumed: { type: 'number', description: 'fraction of the budget spent' },
+      consumed: { type: 'number', description: 'fraction of the budget spent (above 1: overspent)' },
+      budgetMinutes: {
+        type: 'number',
+        description: 'the budget as minutes of unavailable time over the window',
+      },
+      consumedMinutes: { type: 'number', description: 'minutes of unavailable time in the window so far' },
       remainingBudget: { type: 'number', description: '1 - consumed' },
       burnRates: { type: 'object', additionalProperties: nullable({ type: 'number' }) },
       projectedExhaustionAt: nullable(ms),
@@ -164,6 +169,7 @@ export const COMPONENTS: Record<string, JsonSchema> = {
         properties: { layer: layerEnum, code: { type: 'string', enum: [...ERROR_CODES] } },
       }),
       since: nullable(ms),
+      lastProbeAt: nullable(ms),
       paused: { type: 'boolean' },
       errorRate: byWindow(rate),
       errorRateByLayer: byWindow(byLayer(rate)),
@@ -177,6 +183,10 @@ export const COMPONENTS: Record<string, JsonSchema> = {
       activeWarnings: { type: 'integer' },
       tlsDaysRemaining: nullable({ type: 'number' }),
       lastProbe: nullable({ type: 'object' }),
+      maintenance: nullable({
+        type: 'object',
+        properties: { title: nullable({ type: 'string' }), end: ms },
+      }),
     },
   },
   Server: {

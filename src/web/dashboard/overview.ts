@@ -7,7 +7,7 @@ import type { ServerState, Incident } from '../../engine/types.js';
 import type { Session } from '../auth/sessions.js';
 import { html, join, type Html } from '../html/escape.js';
 import { ms, percent, relative } from '../html/format.js';
-import type { MonitorView, ServerSummary } from '../../monitor/monitor-view.js';
+import type { MonitorView, MonitorSummary } from '../../monitor/monitor-view.js';
 import { page } from './layout.js';
 
 const ORDER: Record<ServerState, number> = { down: 0, degraded: 1, maintenance: 2, unknown: 3, up: 4 };
@@ -18,7 +18,7 @@ export interface OverviewFilter {
   state: ServerState | '';
 }
 
-function row(s: ServerSummary, incident: Incident | undefined, now: number): Html {
+function row(s: MonitorSummary, incident: Incident | undefined, now: number): Html {
   const failing = s.failure ? `${s.failure.layer} · ${s.failure.code}` : '';
   const tls = s.tlsDaysRemaining;
   return html`<tr data-name="${s.server}" data-state="${s.state}">

@@ -9,7 +9,7 @@ import type { SurfaceDiff } from '../drift.js';
 import { html, type Html } from '../html/escape.js';
 import { ms, percent, relative, span, utc } from '../html/format.js';
 import { lineChart } from '../html/svg-chart.js';
-import { BURN_WINDOWS, type ServerSummary } from '../../monitor/monitor-view.js';
+import { BURN_WINDOWS, type MonitorSummary } from '../../monitor/monitor-view.js';
 import { publicProbeResult } from '../../monitor/redact.js';
 import type { Series, WindowStats } from '../stats.js';
 
@@ -120,7 +120,7 @@ export function latencyTable(w: WindowStats): Html {
   </table>`;
 }
 
-export function sloPanel(s: ServerSummary, now: number): Html {
+export function sloPanel(s: MonitorSummary, now: number): Html {
   const slo = s.slo;
   const exhaustion = slo.projectedExhaustionAt;
   return html`<div class="card" id="slo">
@@ -163,7 +163,7 @@ export function sloPanel(s: ServerSummary, now: number): Html {
   </div>`;
 }
 
-export function tlsPanel(s: ServerSummary, latest: StoredResult | undefined): Html {
+export function tlsPanel(s: MonitorSummary, latest: StoredResult | undefined): Html {
   const tls = latest?.result.tls ?? null;
   const days = s.tlsDaysRemaining ?? tls?.daysRemaining ?? null;
   return html`<div class="card" id="tls">

@@ -7,7 +7,7 @@
 import type { StatusPageConfig } from '../../config/types.js';
 import type { Incident, MaintenanceWindow, ServerState } from '../../engine/types.js';
 import type { DailyBar } from '../../store/store.js';
-import type { MonitorView, ServerSummary } from '../../monitor/monitor-view.js';
+import type { MonitorView, MonitorSummary } from '../../monitor/monitor-view.js';
 import { DailyBarCache, type History } from './bar-cache.js';
 import { loadPostmortem, type Postmortem } from '../postmortem.js';
 import { impactOf } from './updates.js';
@@ -80,7 +80,7 @@ export const INDICATOR_TEXT: Record<Indicator, string> = {
 };
 
 export function componentStatus(
-  summary: ServerSummary | undefined,
+  summary: MonitorSummary | undefined,
   open: Incident | null,
   inMaintenance: boolean,
 ): ComponentStatus {
