@@ -100,5 +100,10 @@ export interface Channel {
   readonly type: string;
   /** Deadline of one delivery attempt, when the channel's config sets one. */
   readonly timeoutMs?: number;
+  /**
+   * A digest of the channel's config entry (channels/index.ts): a channel disabled by a 410 stays
+   * disabled across restarts while its config is the same, and is enabled again once it changes.
+   */
+  readonly configHash?: string;
   send(n: Notification, ctx: SendContext): Promise<DeliveryOutcome>;
 }

@@ -6,7 +6,9 @@
  *   alert, in order, once it is back). Channels do not wait for each other.
  * - Each attempt has a timeout. Failures retry with exponential backoff and full jitter, or after
  *   the receiver's Retry-After. Permanent errors (4xx but 408/429) fail the message; 410 also
- *   disables the channel. Every attempt is recorded (status, attempts, lastError).
+ *   disables the channel, and with a store that has a meta table that lasts across restarts until
+ *   the channel's config changes (disabled-channels.ts). Every attempt is recorded (status,
+ *   attempts, lastError).
  * - Time and randomness are injected, so tests run hours of retries in milliseconds.
  *
  * A crash after the receiver accepted a message but before it was marked sent re-sends it after the
@@ -18,6 +20,7 @@ import type { Channel, DeliveryOutcome, Notification } from './channel.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { ChannelHealthBook, type ChannelHealth, type ChannelWarning } from './health.js';
 import { isNotification } from './notification.js';
+import { forgetDisabled, loadDisabled, rememberDisabled, type DisabledStore } from './disabled-channels.js';
 
 export type DeliveryEvent =
   | {
@@ -44,7 +47,8 @@ export type DeliveryEvent =
   | { type: 'error'; error: string };
 
 export interface WorkerOptions {
-  store: Pick<Store, 'dueOutbox' | 'updateOutbox'>;
+  /** With getMeta/setMeta/listMeta, channels disabled by a 410 stay disabled across restarts. */
+  store: Pick<Store, 'dueOutbox' | 'updateOutbox'> & Partial<DisabledStore>;
   channels: ReadonlyMap<string, Channel> | readonly Channel[];
   now?: () => number;
   /** [0, 1) */
@@ -84,6 +88,9 @@ export class DeliveryWorker {
   private wake: (() => void) | null = null;
   /** A kick that arrived during a pass: run another pass right away. */
   private kicked = false;
+  /** The store's record of disabled channels, when it keeps one; read before the first pass. */
+  private readonly disabledStore: DisabledStore | null;
+  private restored: Promise<void> | null = null;
 
   constructor(private readonly opts: WorkerOptions) {
     const list: readonly Channel[] = Array.isArray(opts.channels)
@@ -93,6 +100,18 @@ export class DeliveryWorker {
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.book = new ChannelHealthBook(list, opts.failureWarningThreshold);
+    const { getMeta, setMeta, listMeta } = opts.store;
+    this.disabledStore = getMeta && setMeta && listMeta ? (opts.store as unknown as DisabledStore) : null;
+  }
+
+  /** Channels a 410 disabled before a restart stay disabled (their config unchanged). */
+  private restoreDisabled(): Promise<void> {
+    this.restored ??= (async () => {
+      if (!this.disabledStore) return;
+      for (const [name, reason] of await loadDisabled(this.disabledStore, this.channels))
+        this.book.disable(name, reason);
+    })();
+    return this.restored;
   }
 
   health(): ChannelHealth[] {
@@ -104,9 +123,16 @@ export class DeliveryWorker {
     return this.book.warnings();
   }
 
-  /** Re-enables a channel disabled by a 410 (after its config was fixed). */
+  /** Re-enables a channel disabled by a 410 (after its config was fixed); the store forgets it too. */
   enable(channel: string): void {
     this.book.enable(channel);
+    const store = this.disabledStore;
+    if (store) {
+      const forget = this.chain.then(() => forgetDisabled(store, channel));
+      this.chain = forget.catch((err: unknown) =>
+        this.emit({ type: 'error', error: err instanceof Error ? err.message : String(err) }),
+      );
+    }
     this.kick();
   }
 
@@ -162,6 +188,7 @@ export class DeliveryWorker {
 
   private async pass(): Promise<PassSummary> {
     const summary: PassSummary = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
+    await this.restoreDisabled();
     // Every pending message, not only due ones: a channel's later messages must wait behind an
     // earlier one that is waiting for its retry.
     const pending = await this.opts.store.dueOutbox(FAR_FUTURE, this.opts.batchSize ?? 1_000);
@@ -280,6 +307,9 @@ export class DeliveryWorker {
       });
       if (outcome.disable) {
         this.book.disable(name, outcome.error);
+        const channel = this.channels.get(name);
+        if (this.disabledStore && channel)
+          await rememberDisabled(this.disabledStore, channel, outcome.error, at);
         this.emit({
           type: 'disabled',
           channel: name,

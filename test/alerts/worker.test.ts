@@ -188,6 +188,68 @@ test('410 disables the channel: its later messages wait, the failure is surfaced
   assert.deepEqual(w.warnings(), []);
 });
 
+test('a channel disabled by 410 stays disabled across restarts, until its config changes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-disabled-'));
+  const file = join(dir, 'mcpwatch.db');
+  try {
+    const s1 = openSqliteStore(file);
+    await s1.writeJudgement({ outbox: [msg('g1', 'team', T0), msg('g2', 'team', T0)] });
+    team.fault(text(410, 'channel_is_archived'));
+    await new DeliveryWorker({ store: s1, channels: [teamCh()], now: () => T0 }).runOnce();
+    assert.equal(team.all.length, 1);
+    await s1.close();
+    team.down(null);
+
+    // Restarted with the same config: still disabled, nothing sent, the reason kept.
+    const s2 = openSqliteStore(file);
+    const again = new DeliveryWorker({ store: s2, channels: [teamCh()], now: () => T0 + MIN });
+    assert.deepEqual(await again.runOnce(), { sent: 0, retried: 0, failed: 0, cancelled: 0 });
+    assert.equal(team.all.length, 1);
+    const h = again.health().find((x) => x.channel === 'team');
+    assert.deepEqual([h?.disabled, h?.disabledReason], [true, 'HTTP 410: channel_is_archived']);
+    assert.equal(again.warnings()[0]?.disabled, true);
+    await s2.close();
+
+    // Restarted with the channel's config fixed (another URL, same receiver here): enabled, sent.
+    const s3 = openSqliteStore(file);
+    const fixed = channel('slack', { url: `${team.url}?fixed=1` }, 'team', 5_000);
+    const third = new DeliveryWorker({ store: s3, channels: [fixed], now: () => T0 + 2 * MIN });
+    assert.deepEqual(await third.runOnce(), { sent: 1, retried: 0, failed: 0, cancelled: 0 });
+    assert.deepEqual(
+      outboxRows(s3).map((r) => [r.key, r.status]),
+      [
+        ['g1:trigger:P1:team', 'failed'],
+        ['g2:trigger:P1:team', 'sent'],
+      ],
+    );
+    assert.deepEqual(await s3.listMeta('alerts:disabled:'), []);
+    await s3.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('enable() after a 410 forgets the record: the next start sends', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-enabled-'));
+  const file = join(dir, 'mcpwatch.db');
+  try {
+    const s1 = openSqliteStore(file);
+    await s1.writeJudgement({ outbox: [msg('e1', 'team', T0), msg('e2', 'team', T0)] });
+    team.fault(text(410, 'gone'));
+    const w = new DeliveryWorker({ store: s1, channels: [teamCh()], now: () => T0 });
+    await w.runOnce();
+    assert.equal((await s1.listMeta('alerts:disabled:')).length, 1);
+    w.enable('team');
+    team.down(null);
+    await w.runOnce();
+    assert.deepEqual(await s1.listMeta('alerts:disabled:'), []);
+    assert.equal(outboxRows(s1)[1]?.status, 'sent');
+    await s1.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a hanging receiver: the attempt times out and is retried', async () => {
   const clock = new SimClock(T0);
   await store.writeJudgement({ outbox: [msg('a1', 'team', T0)] });

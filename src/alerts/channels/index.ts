@@ -2,6 +2,7 @@
  * The channel registry: a config entry's `type` picks the file that builds it. Building validates
  * the settings, so a bad channel fails at startup (and in check-config), not at 3 a.m.
  */
+import { createHash } from 'node:crypto';
 import type { ChannelConfig } from '../../config/types.js';
 import type { Channel } from '../channel.js';
 import { ChannelConfigError } from '../settings.js';
@@ -36,9 +37,14 @@ export function createChannel(cfg: ChannelConfig): Channel {
       `unknown channel type "${cfg.type}" (known: ${CHANNEL_TYPES.join(', ')})`,
     );
   const channel = factory(cfg);
-  return cfg.timeoutMs > 0
-    ? { name: channel.name, type: channel.type, timeoutMs: cfg.timeoutMs, send: channel.send.bind(channel) }
-    : channel;
+  const timeoutMs = cfg.timeoutMs > 0 ? cfg.timeoutMs : channel.timeoutMs;
+  return {
+    name: channel.name,
+    type: channel.type,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    configHash: createHash('sha256').update(JSON.stringify(cfg)).digest('hex').slice(0, 16),
+    send: channel.send.bind(channel),
+  };
 }
 
 /** Builds every configured channel; throws the first configuration problem. */
