@@ -80,6 +80,16 @@ export interface SendContext {
   now: number;
   /** Stable across retries of the same message (the outbox idempotency key). */
   messageId: string;
+  /**
+   * The recipients this message already reached, kept in the store across retries and restarts (for
+   * channels that send one request per recipient, like SMS); absent without a store that keeps it.
+   */
+  recipients?: RecipientLog;
+}
+
+export interface RecipientLog {
+  delivered(): Promise<ReadonlySet<string>>;
+  record(recipient: string): Promise<void>;
 }
 
 export type DeliveryOutcome =

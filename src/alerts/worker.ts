@@ -20,6 +20,7 @@ import type { Channel, DeliveryOutcome, Notification } from './channel.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { ChannelHealthBook, type ChannelHealth, type ChannelWarning } from './health.js';
 import { isNotification } from './notification.js';
+import { recipientLog, type MessageRecipients } from './recipient-log.js';
 import { forgetDisabled, loadDisabled, rememberDisabled, type DisabledStore } from './disabled-channels.js';
 
 export type DeliveryEvent =
@@ -88,8 +89,8 @@ export class DeliveryWorker {
   private wake: (() => void) | null = null;
   /** A kick that arrived during a pass: run another pass right away. */
   private kicked = false;
-  /** The store's record of disabled channels, when it keeps one; read before the first pass. */
-  private readonly disabledStore: DisabledStore | null;
+  /** The store's meta table, when it has one: disabled channels (read before the first pass), recipient logs. */
+  private readonly metaStore: DisabledStore | null;
   private restored: Promise<void> | null = null;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -101,14 +102,14 @@ export class DeliveryWorker {
     this.random = opts.random ?? Math.random;
     this.book = new ChannelHealthBook(list, opts.failureWarningThreshold);
     const { getMeta, setMeta, listMeta } = opts.store;
-    this.disabledStore = getMeta && setMeta && listMeta ? (opts.store as unknown as DisabledStore) : null;
+    this.metaStore = getMeta && setMeta && listMeta ? (opts.store as unknown as DisabledStore) : null;
   }
 
   /** Channels a 410 disabled before a restart stay disabled (their config unchanged). */
   private restoreDisabled(): Promise<void> {
     this.restored ??= (async () => {
-      if (!this.disabledStore) return;
-      for (const [name, reason] of await loadDisabled(this.disabledStore, this.channels))
+      if (!this.metaStore) return;
+      for (const [name, reason] of await loadDisabled(this.metaStore, this.channels))
         this.book.disable(name, reason);
     })();
     return this.restored;
@@ -126,7 +127,7 @@ export class DeliveryWorker {
   /** Re-enables a channel disabled by a 410 (after its config was fixed); the store forgets it too. */
   enable(channel: string): void {
     this.book.enable(channel);
-    const store = this.disabledStore;
+    const store = this.metaStore;
     if (store) {
       const forget = this.chain.then(() => forgetDisabled(store, channel));
       this.chain = forget.catch((err: unknown) =>
@@ -232,8 +233,11 @@ export class DeliveryWorker {
         );
         continue;
       }
-      const outcome = await this.attempt(channel, m.payload, m, now);
-      if (!(await this.record(m, name, outcome, summary))) return;
+      const recipients = this.metaStore ? recipientLog(this.metaStore, m.key) : null;
+      const outcome = await this.attempt(channel, m.payload, m, now, recipients);
+      const goOn = await this.record(m, name, outcome, summary);
+      if (recipients && (outcome.ok || outcome.disable || !outcome.retryable)) await recipients.clear();
+      if (!goOn) return;
     }
   }
 
@@ -242,6 +246,7 @@ export class DeliveryWorker {
     n: Notification,
     m: OutboxMessage,
     now: number,
+    recipients: MessageRecipients | null,
   ): Promise<DeliveryOutcome> {
     const timeoutMs = channel.timeoutMs ?? this.opts.attemptTimeoutMs ?? 10_000;
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.shutdown.signal]);
@@ -254,7 +259,8 @@ export class DeliveryWorker {
       );
     });
     try {
-      return await Promise.race([channel.send(n, { signal, now, messageId: m.key }), hardStop]);
+      const ctx = { signal, now, messageId: m.key, ...(recipients ? { recipients } : {}) };
+      return await Promise.race([channel.send(n, ctx), hardStop]);
     } catch (err) {
       return {
         ok: false,
@@ -308,8 +314,7 @@ export class DeliveryWorker {
       if (outcome.disable) {
         this.book.disable(name, outcome.error);
         const channel = this.channels.get(name);
-        if (this.disabledStore && channel)
-          await rememberDisabled(this.disabledStore, channel, outcome.error, at);
+        if (this.metaStore && channel) await rememberDisabled(this.metaStore, channel, outcome.error, at);
         this.emit({
           type: 'disabled',
           channel: name,

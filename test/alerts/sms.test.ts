@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { toOutboxMessage } from '../../src/alerts/outbox.js';
+import { DeliveryWorker } from '../../src/alerts/worker.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { MIN, T0, notification } from './fixtures.js';
 import { channel, send } from './channel-helpers.js';
 import { startTwilioReceiver } from './receivers/twilio.js';
@@ -115,4 +121,42 @@ test('settings are validated without echoing secrets', () => {
     () => channel('sms', settings({ to: '5550002222' }), 'phone'),
     /channels\.phone\.to: must be phone numbers in E\.164 form/,
   );
+});
+
+test('several numbers, a failure after the first, a restart: each number is texted exactly once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-sms-'));
+  const file = join(dir, 'mcpwatch.db');
+  const numbers = ['+15550002222', '+15550003333', '+15550004444'];
+  const tos = (): string[] => r.accepted.map((q) => new URLSearchParams(q.body).get('To') ?? '');
+  try {
+    r.accepted.length = 0;
+    const s1 = openSqliteStore(file);
+    await s1.writeJudgement({ outbox: [toOutboxMessage(notification({ createdAt: T0 }), 'pager')] });
+    r.fault('pass', {
+      status: 503,
+      headers: { 'content-type': 'application/json' },
+      body: '{"code":20503,"message":"Service Unavailable"}',
+    });
+    const first = await new DeliveryWorker({
+      store: s1,
+      channels: [channel('sms', settings({ to: numbers }), 'pager')],
+      now: () => T0,
+    }).runOnce();
+    assert.deepEqual(first, { sent: 0, retried: 1, failed: 0, cancelled: 0 });
+    assert.deepEqual(tos(), [numbers[0]]);
+    await s1.close(); // the process stops before the retry
+
+    const s2 = openSqliteStore(file);
+    const again = await new DeliveryWorker({
+      store: s2,
+      channels: [channel('sms', settings({ to: numbers }), 'pager')], // a new channel: no memory
+      now: () => T0 + 10 * MIN,
+    }).runOnce();
+    assert.deepEqual(again, { sent: 1, retried: 0, failed: 0, cancelled: 0 });
+    assert.deepEqual(tos(), numbers, 'nobody texted twice, nobody left out');
+    assert.deepEqual(await s2.listMeta('alerts:recipients:'), [], 'the record goes with the sent message');
+    await s2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

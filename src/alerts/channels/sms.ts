@@ -2,7 +2,9 @@
  * SMS through Twilio's Messages API: POST /2010-04-01/Accounts/{AccountSid}/Messages.json,
  * form-encoded To/From/Body, HTTP Basic auth with the account SID and auth token. Twilio takes one
  * recipient per request, so a channel with several numbers sends one request each, in order; the
- * numbers already texted for a message are remembered, so a retry texts only the ones that failed.
+ * numbers already texted for a message are remembered (in memory, and in the store through the
+ * worker's recipient log, alerts/recipient-log.ts), so a retry, even after a restart, texts only the
+ * ones that did not get it.
  */
 import type { ChannelConfig } from '../../config/types.js';
 import type { Channel, DeliveryOutcome, Notification, SendContext } from '../channel.js';
@@ -90,7 +92,10 @@ export function createSmsChannel(cfg: ChannelConfig): Channel {
     async send(n: Notification, ctx: SendContext): Promise<DeliveryOutcome> {
       if (n.kind === 'digest')
         return { ok: false, retryable: false, error: 'sms channels do not take digests' };
-      const texted = done.get(ctx.messageId) ?? new Set<string>();
+      const texted = new Set([
+        ...(done.get(ctx.messageId) ?? []),
+        ...((await ctx.recipients?.delivered()) ?? []),
+      ]);
       const ids: string[] = [];
       const answers: string[] = [];
       let last: DeliveryOutcome | null = null;
@@ -107,6 +112,7 @@ export function createSmsChannel(cfg: ChannelConfig): Channel {
             : last;
         }
         texted.add(to);
+        await ctx.recipients?.record(to);
         if (last.receiverId) ids.push(last.receiverId);
         if (last.answer) answers.push(last.answer);
       }
