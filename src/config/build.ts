@@ -10,7 +10,32 @@ import {
 } from './build-alerting.js';
 import { DEFAULTS } from './defaults.js';
 import type { RawConfig } from './raw.js';
-import type { Config } from './types.js';
+import type { Config, SourceConfig } from './types.js';
+
+/** The default name of a source: its registry's host and search, as a name ([a-z0-9-]+). */
+export function defaultSourceName(registry: string, search?: string): string {
+  const text = `${new URL(registry).hostname}${search ? `-${search}` : ''}`;
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'registry'
+  );
+}
+
+function buildSources(raw: RawConfig): SourceConfig[] {
+  const taken = new Set((raw.sources ?? []).flatMap((s) => (s.name ? [s.name] : [])));
+  return (raw.sources ?? []).map((s) => {
+    let name = s.name;
+    if (name === undefined) {
+      const base = defaultSourceName(s.registry, s.search);
+      name = base;
+      for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+      taken.add(name);
+    }
+    return { name, registry: s.registry, search: s.search ?? null, everyMs: duration(s.every, 3_600_000) };
+  });
+}
 
 export function buildConfig(raw: RawConfig, file: string | null, baseDir: string | null): Config {
   const port = raw.server?.port ?? DEFAULTS.server.port;
@@ -54,6 +79,7 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       logoUrl: p.logo ?? null,
       description: p.description ?? null,
     })),
+    sources: buildSources(raw),
     telemetry: {
       maxBodyBytes: raw.telemetry?.maxBodyBytes ?? DEFAULTS.telemetry.maxBodyBytes,
       maxToolsPerServer: raw.telemetry?.maxToolsPerServer ?? DEFAULTS.telemetry.maxToolsPerServer,

@@ -1,4 +1,4 @@
-export type { ChannelConfig, Config, ServerConfig, StatusPageConfig } from './types.js';
+export type { ChannelConfig, Config, ServerConfig, SourceConfig, StatusPageConfig } from './types.js';
 export { checkConfig, loadConfig, parseConfig, type ParseOptions, type ParseResult } from './load.js';
 export { ConfigError, formatProblem, type Problem } from './problem.js';
 export { CONFIG_SCHEMA_URL, configSchema } from './schema.js';

@@ -98,6 +98,13 @@ export interface RawStatusPage {
   description?: string;
 }
 
+export interface RawSource {
+  name?: string;
+  registry: string;
+  search?: string;
+  every?: RawDuration;
+}
+
 export interface RawConfig {
   server?: {
     port?: number;
@@ -120,6 +127,7 @@ export interface RawConfig {
   digest?: { schedule?: string; timezone?: string; channels?: string[] };
   maintenance?: RawMaintenance[];
   statusPages?: RawStatusPage[];
+  sources?: RawSource[];
   telemetry?: { maxBodyBytes?: number; maxToolsPerServer?: number };
   agents?: { pollEvery?: RawDuration; pushEvery?: RawDuration; offlineAfter?: RawDuration };
 }

@@ -72,6 +72,14 @@ export interface StatusPageConfig {
   description: string | null;
 }
 
+/** `sources[]`: an MCP Registry listing that `serve` keeps the server list in step with. */
+export interface SourceConfig {
+  name: string;
+  registry: string;
+  search: string | null;
+  everyMs: number;
+}
+
 export interface Config {
   /** The file it came from (for messages), or null when built in code. */
   file: string | null;
@@ -107,6 +115,8 @@ export interface Config {
   digest: { cron: string; channels: string[]; schedule: WeeklyTime; timezone: string };
   maintenance: MaintenanceWindow[];
   statusPages: StatusPageConfig[];
+  /** Registry sources (optional for configs built in code: none). */
+  sources?: SourceConfig[];
   /** OTLP ingest (`telemetry`): body cap (after decompression) and tools kept per server. */
   telemetry?: { maxBodyBytes: number; maxToolsPerServer: number };
   /** Regional probe agents (`agents`, docs/agents.md); optional for configs built in code. */

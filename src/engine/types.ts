@@ -54,7 +54,8 @@ export type RuleId =
   | 'tool_error_rate' // P2: a tool's error rate in real traffic (OpenTelemetry) passed its threshold
   | 'tool_calls_failing' // P1: every tool call of the server failed (OpenTelemetry)
   | 'channel_failing' // P3, raised by the monitor (not the engine): an alert channel keeps failing
-  | 'agent_offline'; // P3, raised by the monitor: a regional agent has gone silent (its region leaves the quorum)
+  | 'agent_offline' // P3, raised by the monitor: a regional agent has gone silent (its region leaves the quorum)
+  | 'source_failing'; // raised by a registry source's sync: the registry is down or answers garbage
 
 export interface TimelineEntry {
   at: number; // ms since epoch

@@ -85,6 +85,7 @@ test('a minimal config gets every default', () => {
     digest: { cron: '0 9 * * 1', channels: [], schedule: { days: [1], hour: 9, minute: 0 }, timezone: 'UTC' },
     maintenance: [],
     statusPages: [],
+    sources: [],
     telemetry: { maxBodyBytes: 16 * 1024 * 1024, maxToolsPerServer: 100 },
     agents: { pollMs: 30_000, pushMs: 5_000, offlineAfterMs: 90_000 },
     serverDefaults: {},

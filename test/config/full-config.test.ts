@@ -71,6 +71,9 @@ maintenance:
 statusPages:
   - { slug: public, title: Example MCP status, servers: [docs-search, legacy-sse], logo: https://example.com/logo.svg, description: Our MCP servers }
   - { slug: search, title: Search, servers: [docs-search] }
+sources:
+  - { name: ecosystem, registry: https://registry.modelcontextprotocol.io, search: github, every: 6h }
+  - { registry: https://registry.example.com/v0.1 }
 `;
 
 const ENV = {
@@ -279,6 +282,20 @@ const EXPECTED: Config = {
       description: 'Our MCP servers',
     },
     { slug: 'search', title: 'Search', servers: ['docs-search'], logoUrl: null, description: null },
+  ],
+  sources: [
+    {
+      name: 'ecosystem',
+      registry: 'https://registry.modelcontextprotocol.io',
+      search: 'github',
+      everyMs: 21_600_000,
+    },
+    {
+      name: 'registry-example-com',
+      registry: 'https://registry.example.com/v0.1',
+      search: null,
+      everyMs: 3_600_000,
+    },
   ],
   telemetry: { maxBodyBytes: 16 * 1024 * 1024, maxToolsPerServer: 100 },
   agents: { pollMs: 30_000, pushMs: 5_000, offlineAfterMs: 90_000 },

@@ -13,7 +13,7 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-k
 
 export function checkHygiene(ctx: CheckContext): void {
   const root = rec(ctx.data);
-  if (list(root['servers']).length === 0) {
+  if (list(root['servers']).length === 0 && list(root['sources']).length === 0) {
     ctx.problems.warning(['servers'], 'no servers to monitor (add them here or through the API)');
   }
   checkUnusedChannels(ctx, root);

@@ -9,6 +9,7 @@ export function checkNames(ctx: CheckContext): void {
   unique(ctx, 'channels', 'name', 'channel name');
   unique(ctx, 'statusPages', 'slug', 'status page slug');
   unique(ctx, 'maintenance', 'id', 'maintenance id');
+  unique(ctx, 'sources', 'name', 'source name');
   uniqueServiceNames(ctx);
   for (const { name, index } of namesOf(root['channels'], 'name')) {
     if (name === DIGEST_ROUTE) {
