@@ -6,7 +6,9 @@ import { startDemoServer, type DemoServer } from '../demo/demo-server.js';
 import { Monitor } from '../monitor/monitor.js';
 import { ProbePool, probeWorkerCount } from '../monitor/probe-pool.js';
 import { AgentHub } from '../monitor/agent-hub.js';
+import { monitorTarget, withSources } from '../monitor/sources.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
+import { realClock } from '../scheduler/index.js';
 import { openStore, StoreUnavailableError } from '../store/open.js';
 import { createLogger } from '../util/logger.js';
 import { watchStore } from '../web/store-health.js';
@@ -77,9 +79,14 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         if ('created' in store && store.created)
           io.err(newStoreNotice((file.storage as { sqlite: string }).sqlite));
         const storeWatch = watchStore(store, log);
-        const { config, maintenance, problems } = await withApiChanges(file, store);
-        for (const p of problems)
+        const changed = await withApiChanges(file, store);
+        for (const p of changed.problems)
           log.warn(`a server changed through the API no longer fits the config and is left out: ${p}`);
+        const { config, runner: sources } = await withSources(changed.config, {
+          store,
+          log,
+          clock: realClock,
+        });
         let workers: number;
         try {
           workers = probeWorkerCount(config.scheduler.probeWorkers);
@@ -91,7 +98,13 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
           { probeWorkers: workers },
           workers > 0 ? `probing in ${workers} worker threads` : 'probing in the main thread',
         );
-        const monitor = new Monitor({ config, store, log, maintenance, ...(pool && { probe: pool.probe }) });
+        const monitor = new Monitor({
+          config,
+          store,
+          log,
+          maintenance: changed.maintenance,
+          ...(pool && { probe: pool.probe }),
+        });
         const telemetry = new ToolTelemetry({
           servers: () => monitor.servers(),
           now: () => monitor.now(),
@@ -121,6 +134,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
           },
         });
         await monitor.start();
+        sources?.start(monitorTarget(monitor));
         telemetry.start();
         const token = await ensureFirstToken(store);
         const web = await startWeb(view, { metrics, port, logger: false });
@@ -137,6 +151,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         log.info({ signal }, 'stopping: finishing in-flight probes');
         await web.app.close();
         await telemetry.stop();
+        await sources?.stop();
         clearInterval(storeWatch);
         await monitor.stop();
         await pool?.close();

@@ -571,7 +571,30 @@ export class Monitor {
 
   /** Starts monitoring a new server, or replaces a server's config (its judgement history stays). */
   async upsertServer(cfg: ServerConfig): Promise<void> {
-    await this.queue.run(cfg.name, async () => {
+    await this.upsertOne(cfg);
+    this.refreshServers();
+  }
+
+  /**
+   * Many changes at once (a registry source's sync): each server goes the way upsertServer and
+   * removeServer take it, and the config's server list is rebuilt once, not once per server.
+   */
+  async applyServers(
+    upserts: readonly ServerConfig[],
+    removals: readonly string[],
+    by: string,
+  ): Promise<void> {
+    for (const name of removals) await this.removeOne(name, by);
+    for (const cfg of upserts) await this.upsertOne(cfg);
+    this.refreshServers();
+  }
+
+  private refreshServers(): void {
+    this.config = { ...this.config, servers: this.servers() };
+  }
+
+  private upsertOne(cfg: ServerConfig): Promise<void> {
+    return this.queue.run(cfg.name, async () => {
       const t = this.tracked.get(cfg.name);
       this.regional.forget(cfg.name);
       if (t) {
@@ -590,7 +613,6 @@ export class Monitor {
         });
         this.scheduler.add(scheduled(cfg, this.regional));
       }
-      this.config = { ...this.config, servers: this.servers() };
     });
   }
 
@@ -599,6 +621,12 @@ export class Monitor {
    * and the resolve is sent to the channels that heard the trigger, so nothing stays open for ever.
    */
   async removeServer(name: string, by = 'the API'): Promise<boolean> {
+    const removed = await this.removeOne(name, by);
+    if (removed) this.refreshServers();
+    return removed;
+  }
+
+  private removeOne(name: string, by: string): Promise<boolean> {
     return this.queue.run(name, async () => {
       const t = this.tracked.get(name);
       if (!t) return false;
@@ -624,7 +652,6 @@ export class Monitor {
       this.tracked.delete(name);
       this.regional.forget(name);
       this.scheduler.remove(name);
-      this.config = { ...this.config, servers: this.servers() };
       return true;
     });
   }

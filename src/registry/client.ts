@@ -78,7 +78,7 @@ export async function* listPages(
     if (cursor !== null) url.searchParams.set('cursor', cursor);
     let page: RegistryPage;
     try {
-      page = await fetchPage(url.href, opts);
+      page = await fetchPageRetrying(url.href, opts);
     } catch (err) {
       // A registry from before v0.1 (the issue names /v0/servers too): try it once, on the first page.
       if (first && !endpoint.versioned && err instanceof RegistryError && err.status === 404) {
@@ -109,11 +109,26 @@ export async function* listPages(
   }
 }
 
+/**
+ * A GET is safe to repeat: a connection reset (a keep-alive socket the registry closed as it was
+ * reused, a proxy restarting) gets one more try after a short pause; every other failure is final.
+ */
+async function fetchPageRetrying(url: string, opts: PageOptions): Promise<RegistryPage> {
+  try {
+    return await fetchPage(url, opts);
+  } catch (err) {
+    if (!(err instanceof RegistryError) || err.code !== 'unreachable') throw err;
+    await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
+    if (opts.signal?.aborted) throw new RegistryError('aborted', 'the listing was cancelled', url);
+    return fetchPage(url, opts);
+  }
+}
+
+const RETRY_PAUSE_MS = 250;
+type PageOptions = Required<Omit<RegistryClientOptions, 'signal' | 'dispatcher'>> & RegistryClientOptions;
+
 /** One GET of one page: deadline, byte cap, JSON, shape. */
-export async function fetchPage(
-  url: string,
-  opts: Required<Omit<RegistryClientOptions, 'signal' | 'dispatcher'>> & RegistryClientOptions,
-): Promise<RegistryPage> {
+export async function fetchPage(url: string, opts: PageOptions): Promise<RegistryPage> {
   const deadline = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
   let text: string;

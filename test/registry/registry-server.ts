@@ -132,14 +132,15 @@ function answer(reg: FakeRegistry, req: IncomingMessage, res: ServerResponse, de
   const includeDeleted = since !== null || q.get('include_deleted') === 'true';
   const search = q.get('search');
   const latest = q.get('version') === 'latest';
-  const matching = reg.entries
-    .filter((e) => !latest || (e.isLatest ?? true))
-    .filter((e) => includeDeleted || (e.status ?? 'active') !== 'deleted')
-    .filter((e) => search === null || e.name.includes(search))
-    .filter((e) => since === null || (e.updatedAt ?? '2025-09-01T10:00:00Z') >= since)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const matching = sortedEntries(reg).filter(
+    (e) =>
+      (!latest || (e.isLatest ?? true)) &&
+      (includeDeleted || (e.status ?? 'active') !== 'deleted') &&
+      (search === null || e.name.includes(search)) &&
+      (since === null || (e.updatedAt ?? '2025-09-01T10:00:00Z') > since),
+  );
   const cursor = q.get('cursor');
-  const start = cursor === null ? 0 : matching.findIndex((e) => e.name > cursor);
+  const start = cursor === null ? 0 : firstAfter(matching, cursor);
   const page = start < 0 ? [] : matching.slice(start, start + limit);
   const more = start >= 0 && start + limit < matching.length;
   const nextCursor = reg.mode === 'cursor_loop' ? 'same' : more ? page[page.length - 1]!.name : undefined;
@@ -148,4 +149,26 @@ function answer(reg: FakeRegistry, req: IncomingMessage, res: ServerResponse, de
     metadata: { count: page.length, ...(nextCursor ? { nextCursor } : {}) },
   };
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** The entries in name order, sorted again only when the list is replaced or grows or shrinks. */
+const sortedCache = new WeakMap<Listed[], { length: number; sorted: Listed[] }>();
+function sortedEntries(reg: FakeRegistry): Listed[] {
+  const cached = sortedCache.get(reg.entries);
+  if (cached && cached.length === reg.entries.length) return cached.sorted;
+  const sorted = [...reg.entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  sortedCache.set(reg.entries, { length: reg.entries.length, sorted });
+  return sorted;
+}
+
+/** The index of the first entry named after `cursor` (binary search), or -1. */
+function firstAfter(sorted: Listed[], cursor: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.name > cursor) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < sorted.length ? lo : -1;
 }
