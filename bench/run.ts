@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: every benchmark, one table each, each in its own process so that one's memory
- * never shows in another's peak RSS. BENCH_ONLY=probe,engine,store,web,monitor,serve,otel picks some; the
+ * never shows in another's peak RSS. BENCH_ONLY=probe,engine,store,web,monitor,serve,otel,registry picks some; the
  * monitor and serve benchmarks (10,000 endpoints for 150 s) honour BENCH_ENDPOINTS and BENCH_SECONDS.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['probe', 'engine', 'store', 'web', 'monitor', 'serve', 'otel'];
+const BENCHES = ['probe', 'engine', 'store', 'web', 'monitor', 'serve', 'otel', 'registry'];
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 let failed = 0;
 for (const name of BENCHES) {
