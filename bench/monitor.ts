@@ -2,11 +2,14 @@
  * Scheduler + prober at scale: N endpoints (default 10,000) at a 60 s interval, half over HTTPS, every
  * probe a full handshake and tools/list, against loopback demo servers in a separate process. Reports
  * sustained probes/s, this process's CPU and peak RSS, and the p99 lateness of probes against their
- * schedule. Run: `node --import tsx bench/monitor.ts` (BENCH_ENDPOINTS, BENCH_SECONDS to change;
- * BENCH_PLAIN=1 makes every endpoint plain HTTP, to separate the cost of TLS).
+ * schedule, and the farm's own CPU. Run: `node --import tsx bench/monitor.ts` (BENCH_ENDPOINTS,
+ * BENCH_SECONDS, BENCH_INTERVAL_S to change; BENCH_PLAIN=1 makes every endpoint plain HTTP, to
+ * separate the cost of TLS; BENCH_WORKERS=N probes in N worker threads, as serve does, instead of
+ * in this thread; BENCH_JSON=1 prints the figures as one JSON line, for bench/scale.ts).
  */
 import { pathToFileURL } from 'node:url';
-import { probe } from '../src/probe/index.js';
+import { ProbePool } from '../src/monitor/probe-pool.js';
+import { probeDetailed } from '../src/probe/index.js';
 import type { EraPin } from '../src/probe/types.js';
 import { realClock, Scheduler, type ScheduledServer } from '../src/scheduler/index.js';
 import { printTable, type BenchFigure } from './figure.js';
@@ -20,11 +23,15 @@ interface Endpoint extends ScheduledServer {
 export async function benchMonitor(
   endpoints = Number(process.env.BENCH_ENDPOINTS ?? 10_000),
   seconds = Number(process.env.BENCH_SECONDS ?? 150),
+  workers = Number(process.env.BENCH_WORKERS ?? 0),
+  intervalMs = Number(process.env.BENCH_INTERVAL_S ?? 60) * 1_000,
 ): Promise<BenchFigure[]> {
   const farm = await spawnFarm();
   const { http, https, ca } = farm;
+  const pool = workers > 0 ? new ProbePool({ workers }) : null;
+  const probe = pool?.probe ?? probeDetailed;
   try {
-    const intervalMs = 60_000;
+    if (pool) await warm(pool, http, workers);
     const eraCache = new Map<string, EraPin>();
     const failures = new Map<string, number>();
     let completed = 0;
@@ -41,7 +48,13 @@ export async function benchMonitor(
           const w = windowOf(slot.startedAt);
           w.started++;
           w.lateness.push(slot.latenessMs);
-          const r = await probe(e.url, { timeoutMs: 10_000, ca: e.tls ? ca : undefined, eraCache });
+          const { result: r } = await probe(e.url, {
+            timeoutMs: 10_000,
+            ca: e.tls ? ca : undefined,
+            eraCache,
+            keepToolDefinitions: true,
+            signal: slot.signal,
+          });
           w.durations.push(r.durationMs);
           if (!r.ok) w.failed++;
           completed++;
@@ -69,6 +82,8 @@ export async function benchMonitor(
       });
     }
     const cpu0 = process.cpuUsage();
+    const farmCpu0 = farm.cpuSeconds();
+    const elu0 = performance.eventLoopUtilization();
     let peakRss = 0;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
     scheduler.start();
@@ -77,13 +92,20 @@ export async function benchMonitor(
     clearInterval(sampler);
     const wall = (Date.now() - t0) / 1_000;
     const cpu = process.cpuUsage(cpu0);
+    const farmCpu = farm.cpuSeconds() - farmCpu0;
+    const elu = performance.eventLoopUtilization(elu0);
     const stats = scheduler.stats();
     const steadySeconds = Math.max(1, (Date.now() - steadyFrom) / 1_000);
     const figures: BenchFigure[] = [
-      { name: 'endpoints (half HTTPS)', value: endpoints, unit: 'count' },
       {
-        name: 'needed rate (endpoints / 60 s)',
-        value: Math.round((endpoints / 60) * 10) / 10,
+        name: process.env.BENCH_PLAIN ? 'endpoints (all HTTP)' : 'endpoints (half HTTPS)',
+        value: endpoints,
+        unit: 'count',
+      },
+      { name: 'probe workers (0: in the main thread)', value: workers, unit: 'threads' },
+      {
+        name: `needed rate (endpoints / ${intervalMs / 1_000} s)`,
+        value: Math.round((endpoints / (intervalMs / 1_000)) * 10) / 10,
         unit: 'probes/s',
       },
       {
@@ -93,7 +115,7 @@ export async function benchMonitor(
       },
       {
         name: 'sustained / needed',
-        value: Math.round((steadyCompleted / steadySeconds / (endpoints / 60)) * 100) / 100,
+        value: Math.round((steadyCompleted / steadySeconds / (endpoints / (intervalMs / 1_000))) * 100) / 100,
         unit: 'ratio',
         target: '>= 1',
       },
@@ -113,6 +135,17 @@ export async function benchMonitor(
         value: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100) / 100,
         unit: 'cores',
       },
+      {
+        name: 'monitor CPU per probe',
+        value: Math.round(((cpu.user + cpu.system) / 1e3 / Math.max(1, completed)) * 100) / 100,
+        unit: 'ms',
+      },
+      {
+        name: 'main thread busy (event-loop utilization)',
+        value: Math.round(elu.utilization * 100) / 100,
+        unit: 'ratio',
+      },
+      { name: 'farm CPU (user+sys / wall)', value: Math.round((farmCpu / wall) * 100) / 100, unit: 'cores' },
       { name: 'monitor peak RSS', value: Math.round(peakRss / 2 ** 20), unit: 'MiB', target: '< 1024' },
     ];
     for (const [code, n] of failures) figures.push({ name: `  failed: ${code}`, value: n, unit: 'count' });
@@ -127,10 +160,22 @@ export async function benchMonitor(
     }
     return figures;
   } finally {
+    await pool?.close();
     farm.stop();
   }
 }
 
+/** Loads every worker before the clock starts (under tsx that takes seconds). */
+export async function warm(pool: ProbePool, url: string, workers: number): Promise<void> {
+  await Promise.all(Array.from({ length: workers * 2 }, () => pool.probe(url)));
+}
+
+/** Prints the table, or with BENCH_JSON=1 one JSON line of the figures (bench/scale.ts reads it). */
+export function report(title: string, figures: BenchFigure[]): void {
+  if (process.env.BENCH_JSON) console.log(JSON.stringify(figures));
+  else printTable(title, figures);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  printTable('monitor benchmark (scheduler + prober)', await benchMonitor());
+  report('monitor benchmark (scheduler + prober)', await benchMonitor());
 }

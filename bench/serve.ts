@@ -3,8 +3,11 @@
  * SQLite store (raw results and rollups), engine and outbox, for N endpoints (default 10,000) at a
  * 60 s interval, half over HTTPS, against the endpoint farm in its own process. Reports sustained
  * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after.
- * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS; BENCH_PLAIN=1 for
- * plain HTTP only).
+ * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS, BENCH_INTERVAL_S;
+ * BENCH_PLAIN=1 for plain HTTP only; BENCH_WORKERS=N probes in N worker threads as serve does, 0
+ * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_PROFILE=FILE writes a
+ * sampling heap profile of what is alive and what was promoted and then collected, the garbage behind
+ * the peak RSS (BENCH_HEAP_PROFILE_ALL=1: every allocation), for Chrome DevTools or bench/heap-top.ts).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,15 +16,22 @@ import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { parseConfig } from '../src/config/index.js';
 import { Monitor } from '../src/monitor/monitor.js';
+import { ProbePool } from '../src/monitor/probe-pool.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
-import { printTable, type BenchFigure } from './figure.js';
+import type { BenchFigure } from './figure.js';
+import { report, warm } from './monitor.js';
+import { startHeapSampling } from './heap-sampling.js';
 import { spawnFarm } from './spawn-farm.js';
 
 export async function benchServe(
   endpoints = Number(process.env.BENCH_ENDPOINTS ?? 10_000),
   seconds = Number(process.env.BENCH_SECONDS ?? 150),
+  workers = Number(process.env.BENCH_WORKERS ?? 0),
+  intervalS = Number(process.env.BENCH_INTERVAL_S ?? 60),
 ): Promise<BenchFigure[]> {
   const farm = await spawnFarm();
+  const pool = workers > 0 ? new ProbePool({ workers }) : null;
+  if (pool) await warm(pool, farm.http, workers);
   const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-bench-serve-'));
   try {
     writeFileSync(join(dir, 'ca.pem'), farm.ca);
@@ -30,13 +40,21 @@ export async function benchServe(
         ? `  - { name: ep-${i}, url: "${farm.https}/${i}", ca: ca.pem }`
         : `  - { name: ep-${i}, url: "${farm.http}/${i}" }`,
     );
-    const yaml = `scheduler: { concurrency: 500 }\nstorage: { sqlite: ${join(dir, 'mcpwatch.db')} }\nservers:\n${servers.join('\n')}\n`;
+    const yaml = `scheduler: { concurrency: 500 }\ndefaults: { interval: ${intervalS}s }\nstorage: { sqlite: ${join(dir, 'mcpwatch.db')} }\nservers:\n${servers.join('\n')}\n`;
     const file = join(dir, 'mcpwatch.yaml');
     writeFileSync(file, yaml);
     const { config, problems } = parseConfig(yaml, {}, { file });
     if (!config) throw new Error(problems.map((p) => p.message).join('\n'));
     const store = openSqliteStore(join(dir, 'mcpwatch.db'));
-    const monitor = new Monitor({ config, store, log: pino({ level: 'silent' }) });
+    const monitor = new Monitor({
+      config,
+      store,
+      log: pino({ level: 'silent' }),
+      ...(pool && { probe: pool.probe }),
+    });
+    const sampling = process.env.BENCH_HEAP_PROFILE
+      ? await startHeapSampling(64 * 1024, !!process.env.BENCH_HEAP_PROFILE_ALL)
+      : null;
     let peakRss = 0;
     let ticks = 0;
     const sampler = setInterval(() => {
@@ -48,17 +66,22 @@ export async function benchServe(
         );
     }, 250);
     const cpu0 = process.cpuUsage();
+    const farmCpu0 = farm.cpuSeconds();
+    const elu0 = performance.eventLoopUtilization();
     const t0 = Date.now();
     await monitor.start();
-    await new Promise((r) => setTimeout(r, 60_000));
+    await new Promise((r) => setTimeout(r, intervalS * 1_000));
     const steady0 = monitor.stats().scheduler.completed;
     const steadyT0 = Date.now();
-    await new Promise((r) => setTimeout(r, Math.max(1, seconds - 60) * 1_000));
+    await new Promise((r) => setTimeout(r, Math.max(1, seconds - intervalS) * 1_000));
     const steady = (monitor.stats().scheduler.completed - steady0) / ((Date.now() - steadyT0) / 1_000);
     await monitor.stop();
     clearInterval(sampler);
     const wall = (Date.now() - t0) / 1_000;
     const cpu = process.cpuUsage(cpu0);
+    const farmCpu = farm.cpuSeconds() - farmCpu0;
+    const elu = performance.eventLoopUtilization(elu0);
+    if (sampling) await sampling.stop(process.env.BENCH_HEAP_PROFILE!);
     const stats = monitor.stats().scheduler;
     const rows = (store as unknown as { db: { prepare(sql: string): { get(): { n: number } } } }).db
       .prepare('SELECT count(*) AS n FROM results')
@@ -66,16 +89,26 @@ export async function benchServe(
     const incidents = (await store.listIncidents({ limit: 10_000 })).length;
     await store.close();
     return [
-      { name: 'endpoints (half HTTPS)', value: endpoints, unit: 'count' },
+      {
+        name: process.env.BENCH_PLAIN ? 'endpoints (all HTTP)' : 'endpoints (half HTTPS)',
+        value: endpoints,
+        unit: 'count',
+      },
+      { name: 'probe workers (0: in the main thread)', value: workers, unit: 'threads' },
+      {
+        name: `needed rate (endpoints / ${intervalS} s)`,
+        value: Math.round((endpoints / intervalS) * 10) / 10,
+        unit: 'probes/s',
+      },
       {
         name: 'sustained rate after the first interval',
         value: Math.round(steady * 10) / 10,
         unit: 'probes/s',
-        target: `>= ${Math.round((endpoints / 60) * 10) / 10}`,
+        target: `>= ${Math.round((endpoints / intervalS) * 10) / 10}`,
       },
       {
         name: 'sustained / needed',
-        value: Math.round((steady / (endpoints / 60)) * 100) / 100,
+        value: Math.round((steady / (endpoints / intervalS)) * 100) / 100,
         unit: 'ratio',
         target: '>= 1',
       },
@@ -95,14 +128,21 @@ export async function benchServe(
         value: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100) / 100,
         unit: 'cores',
       },
+      {
+        name: 'main thread busy (event-loop utilization)',
+        value: Math.round(elu.utilization * 100) / 100,
+        unit: 'ratio',
+      },
+      { name: 'farm CPU (user+sys / wall)', value: Math.round((farmCpu / wall) * 100) / 100, unit: 'cores' },
       { name: 'monitor peak RSS', value: Math.round(peakRss / 2 ** 20), unit: 'MiB', target: '< 1024' },
     ];
   } finally {
+    await pool?.close();
     farm.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  printTable('serve benchmark (scheduler + prober + store + engine + outbox)', await benchServe());
+  report('serve benchmark (scheduler + prober + store + engine + outbox)', await benchServe());
 }
