@@ -19,7 +19,13 @@ export interface Step {
 export const httpLayerOf = (step: Step): LayerName => (step.handshake ? 'http' : step.layer);
 
 export interface ProbeContext {
+  /**
+   * The probe's requests, one connection per origin: an undici Client behind the Agent, not a Pool,
+   * whose 2,048-slot queue and handlers were a quarter of the monitor's long-lived garbage.
+   */
   dispatcher: Agent;
+  /** The legacy SSE stream's own connection, opened when needed: it stays open while POSTs go on. */
+  streamDispatcher: Agent | null;
   connector: ReturnType<typeof createConnector>;
   deadline: Deadline;
   userHeaders: Record<string, string>;
@@ -63,17 +69,9 @@ export function createContext(
   },
 ): ProbeContext {
   const connector = createConnector(o);
-  const dispatcher = new Agent({
-    connect: connector.connect,
-    connections: 2,
-    pipelining: 1,
-    maxHeaderSize: 64 * 1024,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    keepAliveTimeout: 5_000,
-  });
   return {
-    dispatcher,
+    dispatcher: createAgent(connector),
+    streamDispatcher: null,
     connector,
     deadline: o.deadline,
     userHeaders: o.headers,
@@ -87,6 +85,18 @@ export function createContext(
     auth: null,
     handshake: null,
   };
+}
+
+function createAgent(connector: ProbeContext['connector']): Agent {
+  return new Agent({
+    connect: connector.connect,
+    connections: 1,
+    pipelining: 1,
+    maxHeaderSize: 64 * 1024,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    keepAliveTimeout: 5_000,
+  });
 }
 
 export const header = (h: IncomingHttpHeaders, name: string): string | undefined => {
@@ -107,6 +117,8 @@ export interface SendOptions {
   /** What the request was for, in messages ("initialize", "tools/list"). */
   what: string;
   signal?: AbortSignal;
+  /** A stream held open beside other requests (the legacy SSE GET): sent on its own connection. */
+  stream?: boolean;
 }
 
 /** Sends one request and returns once headers arrive; the caller reads (and so closes) the body. */
@@ -114,7 +126,8 @@ export async function send(ctx: ProbeContext, o: SendOptions): Promise<Exchange>
   const signal = o.signal ?? ctx.deadline.step(ctx.stepTimeoutMs);
   const started = performance.now();
   try {
-    const res = await ctx.dispatcher.request({
+    const dispatcher = o.stream ? (ctx.streamDispatcher ??= createAgent(ctx.connector)) : ctx.dispatcher;
+    const res = await dispatcher.request({
       origin: o.url.origin,
       path: o.url.pathname + o.url.search,
       method: o.method,

@@ -32,6 +32,7 @@ export async function initializeSse(ctx: ProbeContext, url: URL): Promise<McpSes
     step: HANDSHAKE,
     what: 'the SSE stream (GET)',
     signal: streamSignal,
+    stream: true,
   });
   ctx.handshake = { status: ex.status, ttfbMs: ex.ttfbMs, contentType: ex.contentType };
   if (ex.status < 200 || ex.status >= 300)

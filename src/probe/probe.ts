@@ -88,6 +88,7 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
     await session?.close().catch(() => {});
     deadline.dispose();
     void ctx.dispatcher.destroy(CLOSED).catch(() => {});
+    void ctx.streamDispatcher?.destroy(CLOSED).catch(() => {});
   }
 
   const result = buildResult(ctx, {
