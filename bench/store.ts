@@ -6,6 +6,8 @@
  *   day rollups (216,000 + 9,000 rows). Those rollups are seeded through importRollups in one transaction
  *   (synthetic histograms of ~12 buckets), not through writeResults; minute rollups are not seeded since
  *   neither read touches them.
+ * - size: bytes on disk per healthy probe over 30 simulated days at 60 s, compact beside the v1 full-JSON
+ *   format, on SQLite and (with MCPWATCH_TEST_PG_URL) PostgreSQL: see store-size.ts.
  * Run directly: node --import tsx bench/store.ts
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +20,7 @@ import type { Granularity, Rollup, StoredResult } from '../src/store/store.js';
 import { record, type Histogram } from '../src/util/histogram.js';
 import { stored } from '../test/store/sample.js';
 import { printTable, type BenchFigure } from './figure.js';
+import { benchStoreSize, printSizeTable } from './store-size.js';
 
 const SERVERS = 100;
 const DAYS = 90;
@@ -189,4 +192,6 @@ export async function benchStore(): Promise<BenchFigure[]> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   printTable('store benchmark', await benchStore());
+  console.log('');
+  printSizeTable(await benchStoreSize());
 }

@@ -58,19 +58,37 @@ class Reader {
   }
 }
 
-/** The per-probe numbers, in the order their values are written. All are kept in hundredths. */
-const NUMBER_PATHS: readonly (readonly string[])[] = [
-  ['durationMs'],
-  ['layers', 'transport', 'durationMs'],
-  ['layers', 'transport', 'dnsMs'],
-  ['layers', 'transport', 'connectMs'],
-  ['layers', 'transport', 'tlsMs'],
-  ['layers', 'http', 'durationMs'],
-  ['layers', 'http', 'ttfbMs'],
-  ['layers', 'initialize', 'durationMs'],
-  ['layers', 'tools_list', 'durationMs'],
-  ['tls', 'daysRemaining'],
+/**
+ * The per-probe numbers, in the order their values are written, each in hundredths as the delta from
+ * a prediction made of the values before it (so the prober's sums cost one byte): transport = dns +
+ * connect + tls, http = ttfb, the whole probe = the sum of the layers, the certificate countdown =
+ * validTo - at in days.
+ */
+type Predict = (got: (number | null)[], result: Json, at: number) => number;
+const zero: Predict = () => 0;
+const sum =
+  (...i: number[]): Predict =>
+  (got) =>
+    i.reduce((n, k) => n + (got[k] ?? 0), 0);
+const NUMBERS: readonly { path: readonly string[]; predict: Predict }[] = [
+  { path: ['layers', 'transport', 'dnsMs'], predict: zero },
+  { path: ['layers', 'transport', 'connectMs'], predict: zero },
+  { path: ['layers', 'transport', 'tlsMs'], predict: zero },
+  { path: ['layers', 'transport', 'durationMs'], predict: sum(0, 1, 2) },
+  { path: ['layers', 'http', 'ttfbMs'], predict: zero },
+  { path: ['layers', 'http', 'durationMs'], predict: sum(4) },
+  { path: ['layers', 'initialize', 'durationMs'], predict: zero },
+  { path: ['layers', 'tools_list', 'durationMs'], predict: zero },
+  { path: ['durationMs'], predict: sum(3, 5, 6, 7) },
+  { path: ['tls', 'daysRemaining'], predict: (_got, result, at) => daysLeft(result, at) },
 ];
+
+/** Hundredths of days from `at` to tls.validTo (from the template), 0 when there is none. */
+function daysLeft(result: Json, at: number): number {
+  const tls = result['tls'];
+  const to = isObject(tls) && typeof tls['validTo'] === 'string' ? Date.parse(tls['validTo']) : NaN;
+  return Number.isFinite(to) ? Math.round(((to - at) / 86_400_000) * 100) : 0;
+}
 
 /** Hundredths must stay far below 2^53 so that zigzag + 1 is exact. */
 const MAX_CENTS = 2 ** 48;
@@ -112,16 +130,22 @@ export function compactResult(result: ProbeResult, at: number): CompactResult {
     w.uint(zigzag(started - at) + 1);
     copy['startedAt'] = null;
   } else w.uint(0);
-  for (const path of NUMBER_PATHS) {
+  const got: (number | null)[] = [];
+  const found = NUMBERS.map(({ path }) => {
     const parent = parentOf(copy, path);
     const key = path[path.length - 1]!;
     const v = parent?.[key];
     const cents = typeof v === 'number' ? Math.round(v * 100) : NaN;
-    if (parent && Math.abs(cents) < MAX_CENTS && cents / 100 === v) {
-      parent[key] = null;
-      w.uint(zigzag(cents) + 1);
-    } else w.uint(0);
-  }
+    if (!parent || !(Math.abs(cents) < MAX_CENTS) || cents / 100 !== v) return null;
+    parent[key] = null;
+    return cents;
+  });
+  NUMBERS.forEach(({ predict }, i) => {
+    const cents = found[i]!;
+    if (cents === null) w.uint(0);
+    else w.uint(zigzag(cents - predict(got, copy, at)) + 1);
+    got.push(cents);
+  });
   const template = JSON.stringify(copy);
   const values = w.buffer();
   if (JSON.stringify(expandResult(template, values, at)) === text)
@@ -136,20 +160,27 @@ export function expandResult(template: string, values: Uint8Array, at: number): 
   const r = new Reader(values);
   const started = r.uint();
   if (started !== 0) result['startedAt'] = new Date(at + unzigzag(started - 1)).toISOString();
-  for (const path of NUMBER_PATHS) {
+  const got: (number | null)[] = [];
+  for (const { path, predict } of NUMBERS) {
     const code = r.uint();
-    if (code === 0) continue;
+    const cents = code === 0 ? null : unzigzag(code - 1) + predict(got, result, at);
+    got.push(cents);
     const parent = parentOf(result, path);
-    if (parent) parent[path[path.length - 1]!] = unzigzag(code - 1) / 100;
+    if (cents !== null && parent) parent[path[path.length - 1]!] = cents / 100;
   }
   return result as unknown as ProbeResult;
 }
 
+/** A histogram: one sample at bucket k >= 0 as 2k + 1; otherwise 2n and n (key delta, count) pairs. */
 function writeHistogram(w: Writer, h: Histogram | undefined): void {
   const keys = Object.keys(h ?? {})
     .map(Number)
     .sort((a, b) => a - b);
-  w.uint(keys.length);
+  if (keys.length === 1 && keys[0]! >= 0 && h![keys[0]!] === 1) {
+    w.uint(2 * keys[0]! + 1);
+    return;
+  }
+  w.uint(2 * keys.length);
   let prev = 0;
   for (const k of keys) {
     w.int(k - prev);
@@ -160,8 +191,13 @@ function writeHistogram(w: Writer, h: Histogram | undefined): void {
 
 function readHistogram(r: Reader): Histogram {
   const h: Histogram = {};
+  const first = r.uint();
+  if (first % 2 === 1) {
+    h[(first - 1) / 2] = 1;
+    return h;
+  }
   let key = 0;
-  for (let n = r.uint(); n > 0; n--) {
+  for (let n = first / 2; n > 0; n--) {
     key += r.int();
     h[key] = r.uint();
   }
@@ -173,7 +209,7 @@ export type RollupData = Pick<Rollup, 'total' | 'failed' | 'failedByLayer' | 'la
 /**
  * Counts and histograms of a rollup row as varints: total, then failed * 2 + (1 when the failures by
  * layer follow), the failures by layer, then the whole-probe histogram and one per layer (entry
- * count, then key delta and count per entry). A minute holding one healthy probe takes ~17 bytes.
+ * count, then key delta and count per entry). A minute holding one healthy probe takes 7 bytes.
  */
 export function encodeRollup(d: RollupData): Buffer {
   const w = new Writer();

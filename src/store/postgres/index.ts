@@ -26,15 +26,7 @@ import {
 import { isTransientStoreError } from '../transient.js';
 import { createPool, redactUrl, toJson, transaction } from './connection.js';
 import { checkSchema, migrate } from './migrations.js';
-import {
-  Ids,
-  insertResults,
-  listResults,
-  nameIds,
-  PRUNE_RESULTS,
-  PRUNE_TEMPLATES,
-  Where,
-} from './results.js';
+import { Ids, insertResults, listResults, PRUNE_RESULTS, PRUNE_TEMPLATES, Where } from './results.js';
 import * as rollups from './rollups.js';
 
 const DEFAULT_LIST_LIMIT = 100;
@@ -137,7 +129,7 @@ export class PostgresStore implements Store {
           this.ids,
           rows.map(({ id: _id, ...r }) => r),
         );
-        for (const d of deltas) await rollups.upsertRollup(c, this.ids, d);
+        await rollups.upsertRollups(c, this.ids, deltas);
       });
     } catch (err) {
       this.ids.clear();
@@ -153,12 +145,7 @@ export class PostgresStore implements Store {
     const deltas = [...rows].sort(rollups.byKey);
     try {
       await transaction(this.pool, async (c) => {
-        await nameIds(
-          c,
-          this.ids,
-          deltas.flatMap((d) => [d.server, d.region]),
-        );
-        for (const d of deltas) await rollups.upsertRollup(c, this.ids, d);
+        await rollups.upsertRollups(c, this.ids, deltas);
       });
     } catch (err) {
       this.ids.clear();

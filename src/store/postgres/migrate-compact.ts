@@ -6,10 +6,10 @@
 import type pg from 'pg';
 import type { LayerName, ProbeResult } from '../../probe/types.js';
 import type { Histogram } from '../../util/histogram.js';
-import { encodeRollup, GRANULARITY_CODE } from '../compact.js';
+import { encodeRollup } from '../compact.js';
 import { GRANULARITY_MS } from '../rollup.js';
 import type { Granularity } from '../store.js';
-import { Ids, insertResults } from './results.js';
+import { Ids, insertResults, seriesIds } from './results.js';
 
 export const COMPACT_RESULTS_SQL = `
   ALTER TABLE results RENAME TO results_v1;
@@ -47,13 +47,19 @@ export const COMPACT_RESULTS_SQL = `
   CREATE INDEX results_failed ON results (server, id) WHERE NOT ok;
   CREATE INDEX results_at ON results USING brin (at);
 
-  CREATE TABLE rollups (
+  CREATE TABLE rollup_series (
+    id          INTEGER  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     server      INTEGER  NOT NULL,
-    bucket      INTEGER  NOT NULL,
     region      INTEGER  NOT NULL,
     granularity SMALLINT NOT NULL,
-    data        BYTEA    NOT NULL,
-    PRIMARY KEY (server, granularity, bucket, region)
+    UNIQUE (server, granularity, region)
+  );
+
+  CREATE TABLE rollups (
+    series INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    data   BYTEA   NOT NULL,
+    PRIMARY KEY (series, bucket)
   );
 `;
 
@@ -114,24 +120,17 @@ export async function convertToCompact(c: pg.PoolClient): Promise<void> {
       [CHUNK, offset],
     );
     done = old.rows.length < CHUNK;
-    const names = [...new Set(old.rows.flatMap((r) => [r.server, r.region]))];
-    if (names.length === 0) continue;
-    await c.query('INSERT INTO names (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [
-      names,
-    ]);
-    const found = await c.query<{ id: number; name: string }>(
-      'SELECT id, name FROM names WHERE name = ANY($1::text[])',
-      [names],
+    if (old.rows.length === 0) continue;
+    const series = await seriesIds(
+      c,
+      ids,
+      old.rows.map((r) => ({ server: r.server, region: r.region, granularity: r.granularity })),
     );
-    const id = new Map(found.rows.map((x) => [x.name, x.id]));
     await c.query(
-      `INSERT INTO rollups (server, granularity, bucket, region, data)
-        SELECT * FROM unnest($1::integer[], $2::smallint[], $3::integer[], $4::integer[], $5::bytea[])`,
+      `INSERT INTO rollups (series, bucket, data) SELECT * FROM unnest($1::integer[], $2::integer[], $3::bytea[])`,
       [
-        old.rows.map((r) => id.get(r.server)!),
-        old.rows.map((r) => GRANULARITY_CODE[r.granularity]),
+        series,
         old.rows.map((r) => r.bucket / GRANULARITY_MS[r.granularity]),
-        old.rows.map((r) => id.get(r.region)!),
         old.rows.map((r) =>
           encodeRollup({
             total: r.total,

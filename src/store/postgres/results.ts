@@ -4,8 +4,14 @@
  * transaction), keyset-paged listing, pruning of results and of templates nothing can use any more.
  */
 import type { ProbeResult } from '../../probe/types.js';
-import { compactResult, expandResult, keepTemplateUntil, type CompactResult } from '../compact.js';
-import type { ResultQuery, StoredResult } from '../store.js';
+import {
+  compactResult,
+  expandResult,
+  GRANULARITY_CODE,
+  keepTemplateUntil,
+  type CompactResult,
+} from '../compact.js';
+import type { Granularity, ResultQuery, StoredResult } from '../store.js';
 import type { Queryable } from './connection.js';
 
 export const DEFAULT_RESULT_LIMIT = 100;
@@ -21,11 +27,60 @@ export const nameId = (p: string): string => `(SELECT id FROM names WHERE name =
  */
 export class Ids {
   readonly names = new Map<string, number>();
+  /** Rollup series by `granularity \0 server \0 region`; never deleted either. */
+  readonly series = new Map<string, number>();
   readonly templates = new Map<string, { id: number; lastAt: number }>();
   clear(): void {
     this.names.clear();
+    this.series.clear();
     this.templates.clear();
   }
+}
+
+const seriesKey = (s: { server: string; region: string; granularity: Granularity }): string =>
+  `${s.granularity}\u0000${s.server}\u0000${s.region}`;
+
+/** The rollup series id of each of `wanted` (one server, region and granularity), created when new. */
+export async function seriesIds(
+  c: Queryable,
+  ids: Ids,
+  wanted: readonly { server: string; region: string; granularity: Granularity }[],
+): Promise<number[]> {
+  const missing = new Map<string, { server: string; region: string; granularity: Granularity }>();
+  for (const w of wanted) if (!ids.series.has(seriesKey(w))) missing.set(seriesKey(w), w);
+  if (missing.size > 0) {
+    const list = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    await nameIds(
+      c,
+      ids,
+      list.flatMap((x) => [x.server, x.region]),
+    );
+    const args = [
+      list.map((x) => ids.names.get(x.server)!),
+      list.map((x) => GRANULARITY_CODE[x.granularity]),
+      list.map((x) => ids.names.get(x.region)!),
+    ];
+    await c.query(
+      `INSERT INTO rollup_series (server, granularity, region)
+        SELECT * FROM unnest($1::integer[], $2::smallint[], $3::integer[]) ON CONFLICT DO NOTHING`,
+      args,
+    );
+    const r = await c.query<{ id: number; server: number; granularity: number; region: number }>(
+      `SELECT s.id, s.server, s.granularity, s.region FROM rollup_series s
+        JOIN unnest($1::integer[], $2::smallint[], $3::integer[]) AS w (server, granularity, region)
+          ON s.server = w.server AND s.granularity = w.granularity AND s.region = w.region`,
+      args,
+    );
+    const byKey = new Map(r.rows.map((x) => [`${x.server}/${x.granularity}/${x.region}`, x.id]));
+    for (const x of list)
+      ids.series.set(
+        seriesKey(x),
+        byKey.get(
+          `${ids.names.get(x.server)}/${GRANULARITY_CODE[x.granularity]}/${ids.names.get(x.region)}`,
+        )!,
+      );
+  }
+  return wanted.map((w) => ids.series.get(seriesKey(w))!);
 }
 
 /** Fills `ids.names` for every name in `wanted`, creating the missing ones. */

@@ -1,7 +1,7 @@
 /**
- * Rollup rows on PostgreSQL, keyed by (server id, granularity code, bucket in granularity units,
- * region id), counts and histograms in one blob (../compact.ts). Deltas merge in JS under the row
- * lock (SELECT … FOR UPDATE), so concurrent writers never lose a count.
+ * Rollup rows on PostgreSQL, keyed by (series id, bucket in granularity units), a series being one
+ * server, region and granularity, counts and histograms in one blob (../compact.ts). Deltas merge in
+ * JS under the row lock (SELECT … FOR UPDATE), so concurrent writers never lose a count.
  */
 import { LAYERS, type LayerName } from '../../probe/types.js';
 import { countOf, merge, quantile, type Histogram } from '../../util/histogram.js';
@@ -15,29 +15,45 @@ import {
   type Rollup,
 } from '../store.js';
 import type { Queryable } from './connection.js';
-import { nameId, type Ids } from './results.js';
+import { nameId, seriesIds, type Ids } from './results.js';
 
-const KEY = 'server = $1 AND granularity = $2 AND bucket = $3 AND region = $4';
-
-/** Adds a delta into its bucket's row; names must already be in `ids` (insertResults did it). */
-export async function upsertRollup(c: Queryable, ids: Ids, d: Rollup): Promise<void> {
-  const key = [
-    ids.names.get(d.server)!,
-    GRANULARITY_CODE[d.granularity],
-    d.bucket / GRANULARITY_MS[d.granularity],
-    ids.names.get(d.region)!,
-  ];
-  const inserted = await c.query(
-    `INSERT INTO rollups (server, granularity, bucket, region, data) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT DO NOTHING`,
-    [...key, encodeRollup(d)],
+/**
+ * Adds the deltas into their buckets' rows in the caller's transaction, in three statements: insert
+ * the new buckets, lock the existing ones (in key order, so two writers never deadlock), write them
+ * back merged. Deltas must be sorted by byKey and name each bucket once (aggregateResults does).
+ */
+export async function upsertRollups(c: Queryable, ids: Ids, deltas: readonly Rollup[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const series = await seriesIds(c, ids, deltas);
+  const buckets = deltas.map((d) => d.bucket / GRANULARITY_MS[d.granularity]);
+  const key = (s: number, b: number) => `${s}/${b}`;
+  const inserted = await c.query<{ series: number; bucket: number }>(
+    `INSERT INTO rollups (series, bucket, data)
+      SELECT * FROM unnest($1::integer[], $2::integer[], $3::bytea[]) ON CONFLICT DO NOTHING
+      RETURNING series, bucket`,
+    [series, buckets, deltas.map((d) => encodeRollup(d))],
   );
-  if (inserted.rowCount === 1) return;
-  const old = (await c.query<{ data: Buffer }>(`SELECT data FROM rollups WHERE ${KEY} FOR UPDATE`, key))
-    .rows[0]!;
-  const merged = { ...d, ...decodeRollup(old.data) };
-  mergeRollup(merged, d);
-  await c.query(`UPDATE rollups SET data = $5 WHERE ${KEY}`, [...key, encodeRollup(merged)]);
+  const done = new Set(inserted.rows.map((r) => key(r.series, r.bucket)));
+  const rest = deltas
+    .map((d, i) => ({ d, s: series[i]!, b: buckets[i]! }))
+    .filter((x) => !done.has(key(x.s, x.b)));
+  if (rest.length === 0) return;
+  const locked = await c.query<{ series: number; bucket: number; data: Buffer }>(
+    `SELECT r.series, r.bucket, r.data FROM rollups r
+      JOIN unnest($1::integer[], $2::integer[]) AS w (series, bucket) ON r.series = w.series AND r.bucket = w.bucket
+      ORDER BY r.series, r.bucket FOR UPDATE OF r`,
+    [rest.map((x) => x.s), rest.map((x) => x.b)],
+  );
+  const old = new Map(locked.rows.map((r) => [key(r.series, r.bucket), r.data]));
+  const data = rest.map(({ d, s, b }) => {
+    const merged = { ...d, ...decodeRollup(old.get(key(s, b))!) };
+    return encodeRollup(mergeRollup(merged, d));
+  });
+  await c.query(
+    `UPDATE rollups r SET data = w.data FROM unnest($1::integer[], $2::integer[], $3::bytea[]) AS w (series, bucket, data)
+      WHERE r.series = w.series AND r.bucket = w.bucket`,
+    [rest.map((x) => x.s), rest.map((x) => x.b), data],
+  );
 }
 
 /** Orders deltas by their key, so two writers lock rollup rows in one order and never deadlock. */
@@ -67,11 +83,12 @@ async function rows(
 ): Promise<RollupRow[]> {
   const size = GRANULARITY_MS[g];
   const params: unknown[] = [server, GRANULARITY_CODE[g], Math.floor(since / size), Math.ceil(until / size)];
-  let sql = `SELECT r.bucket, n.name AS region, r.data FROM rollups r JOIN names n ON n.id = r.region
-    WHERE r.server = ${nameId('$1')} AND r.granularity = $2 AND r.bucket >= $3 AND r.bucket < $4`;
+  let sql = `SELECT r.bucket, n.name AS region, r.data FROM rollup_series s
+    JOIN rollups r ON r.series = s.id AND r.bucket >= $3 AND r.bucket < $4 JOIN names n ON n.id = s.region
+    WHERE s.server = ${nameId('$1')} AND s.granularity = $2`;
   if (region !== undefined) {
     params.push(region);
-    sql += ` AND r.region = ${nameId('$5')}`;
+    sql += ` AND s.region = ${nameId('$5')}`;
   }
   const r = await c.query<RollupRow>(sql, params);
   return r.rows.sort(
@@ -154,13 +171,12 @@ export async function latencyQuantiles(
 
 /**
  * One chunk of the rollups of a granularity whose whole bucket ends at or before `before`
- * ($1 code, $2 last bucket index, $3 chunk): server by server through the key.
+ * ($1 code, $2 last bucket index, $3 chunk): series by series through the key.
  */
-export const PRUNE_ROLLUPS = `DELETE FROM rollups WHERE (server, granularity, bucket, region) IN (
-  SELECT x.server, x.granularity, x.bucket, x.region FROM names n CROSS JOIN LATERAL (
-    SELECT server, granularity, bucket, region FROM rollups
-      WHERE server = n.id AND granularity = $1 AND bucket <= $2 LIMIT $3) x
-  LIMIT $3)`;
+export const PRUNE_ROLLUPS = `DELETE FROM rollups WHERE (series, bucket) IN (
+  SELECT x.series, x.bucket FROM rollup_series s CROSS JOIN LATERAL (
+    SELECT series, bucket FROM rollups WHERE series = s.id AND bucket <= $2 LIMIT $3) x
+  WHERE s.granularity = $1 LIMIT $3)`;
 
 export function lastPrunedBucket(g: Granularity, before: number): number {
   return Math.floor(before / GRANULARITY_MS[g]) - 1;

@@ -1,17 +1,17 @@
 /**
  * Schema v2: compact results and rollups. Raw results become a row of small integers plus a few
  * bytes of values, the repeating part of each result a deduplicated template (../compact.ts);
- * rollups a blob keyed by integers. The old rows are converted in the same transaction, ids kept, so
+ * rollups a blob keyed by (series, bucket), a series being one server, region and granularity. The old rows are converted in the same transaction, ids kept, so
  * an old file reads exactly as before.
  */
 import type { ProbeResult } from '../../probe/types.js';
 import type { Histogram } from '../../util/histogram.js';
 import type { LayerName } from '../../probe/types.js';
 import type { Granularity } from '../store.js';
-import { encodeRollup, GRANULARITY_CODE } from '../compact.js';
+import { encodeRollup } from '../compact.js';
 import { GRANULARITY_MS } from '../rollup.js';
 import { fromJson, type Connection } from './connection.js';
-import { nameId } from './names.js';
+import { seriesId } from './names.js';
 import { insertResults } from './results.js';
 
 export const COMPACT_RESULTS_SQL = `
@@ -49,13 +49,19 @@ export const COMPACT_RESULTS_SQL = `
   CREATE INDEX results_failed ON results (server, id) WHERE ok = 0;
   CREATE INDEX results_at ON results (at);
 
-  CREATE TABLE rollups (
+  CREATE TABLE rollup_series (
+    id          INTEGER PRIMARY KEY,
     server      INTEGER NOT NULL,
     granularity INTEGER NOT NULL,
-    bucket      INTEGER NOT NULL,
     region      INTEGER NOT NULL,
-    data        BLOB    NOT NULL,
-    PRIMARY KEY (server, granularity, bucket, region)
+    UNIQUE (server, granularity, region)
+  );
+
+  CREATE TABLE rollups (
+    series INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    data   BLOB    NOT NULL,
+    PRIMARY KEY (series, bucket)
   ) WITHOUT ROWID;
 `;
 
@@ -112,9 +118,7 @@ export function convertToCompact(conn: Connection): void {
   conn.db.exec(`INSERT INTO sqlite_sequence (name, seq) SELECT 'results', seq FROM sqlite_sequence
     WHERE name = 'results_v1' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'results')`);
 
-  const insert = conn.db.prepare(
-    'INSERT INTO rollups (server, granularity, bucket, region, data) VALUES (?, ?, ?, ?, ?)',
-  );
+  const insert = conn.db.prepare('INSERT INTO rollups (series, bucket, data) VALUES (?, ?, ?)');
   const rollupPage = conn.db.prepare<[number, number], OldRollup & { rowid: number }>(
     'SELECT rowid, * FROM rollups_v1 WHERE rowid > ? ORDER BY rowid LIMIT ?',
   );
@@ -128,10 +132,8 @@ export function convertToCompact(conn: Connection): void {
 
   function insertRollupV1(r: OldRollup): void {
     insert.run(
-      nameId(conn, r.server),
-      GRANULARITY_CODE[r.granularity],
+      seriesId(conn, r.server, r.region, r.granularity),
       r.bucket / GRANULARITY_MS[r.granularity],
-      nameId(conn, r.region),
       encodeRollup({
         total: r.total,
         failed: r.failed,

@@ -1,7 +1,9 @@
 /**
- * The dictionary of server and region names: results and rollups keep a small integer per name
- * instead of the text. Ids are never reused or deleted, so the cache of name -> id stays true.
+ * The dictionary of server and region names (results and rollups keep a small integer per name
+ * instead of the text) and of rollup series (one server, region and granularity). Ids are never reused or deleted, so the cache of name -> id stays true.
  */
+import { GRANULARITY_CODE } from '../compact.js';
+import type { Granularity } from '../store.js';
 import type { Connection } from './connection.js';
 
 const caches = new WeakMap<Connection, Map<string, number>>();
@@ -30,6 +32,26 @@ export function nameId(conn: Connection, name: string): number {
 export function forgetNames(conn: Connection): void {
   caches.delete(conn);
 }
+
+/** The id of a rollup series (server, region, granularity), created when new; never deleted either. */
+export function seriesId(conn: Connection, server: string, region: string, g: Granularity): number {
+  const cache = cacheOf(conn);
+  const key = `\u0000${g}\u0000${server}\u0000${region}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const id = conn
+    .stmt<{ id: number }>(
+      `INSERT INTO rollup_series (server, granularity, region) VALUES (?, ?, ?)
+        ON CONFLICT (server, granularity, region) DO UPDATE SET server = excluded.server RETURNING id`,
+    )
+    .get(nameId(conn, server), GRANULARITY_CODE[g], nameId(conn, region))!.id;
+  cache.set(key, id);
+  return id;
+}
+
+/** SQL for "the series of the server in ? and granularity in ?" (and, with region, the region in ?). */
+export const SERIES_OF = (withRegion: boolean): string =>
+  `(SELECT id FROM rollup_series WHERE server = ${NAME_ID} AND granularity = ?${withRegion ? ` AND region = ${NAME_ID}` : ''})`;
 
 /** SQL for "the id of the name in parameter ?" (NULL when unknown, which matches no row). */
 export const NAME_ID = '(SELECT id FROM names WHERE name = ?)';

@@ -1,6 +1,6 @@
 /**
- * Rollup rows, keyed by (server id, granularity code, bucket in granularity units, region id) with
- * counts and histograms in one blob (../compact.ts): merge-upsert of a delta, range reads, daily
+ * Rollup rows, keyed by (series id, bucket in granularity units), a series being one server, region
+ * and granularity (names.ts), with counts and histograms in one blob (../compact.ts): merge-upsert of a delta, range reads, daily
  * bars, latency quantiles, pruning.
  */
 import { LAYERS, type LayerName } from '../../probe/types.js';
@@ -15,9 +15,9 @@ import {
 import { decodeRollup, encodeRollup, GRANULARITY_CODE } from '../compact.js';
 import { bucketStart, GRANULARITY_MS, layerCounts, mergeRegions, mergeRollup } from '../rollup.js';
 import type { Connection } from './connection.js';
-import { NAME_ID, nameId } from './names.js';
+import { SERIES_OF, seriesId } from './names.js';
 
-const KEY = 'server = ? AND granularity = ? AND bucket = ? AND region = ?';
+const KEY = 'series = ? AND bucket = ?';
 
 /** The first bucket index at or after `since` floored, and the first one whose start is >= `until`. */
 export function bucketRange(g: Granularity, since: number, until: number): [number, number] {
@@ -27,17 +27,10 @@ export function bucketRange(g: Granularity, since: number, until: number): [numb
 
 /** Adds a delta into its bucket's row (merged here, in the caller's transaction). */
 export function upsertRollup(conn: Connection, d: Rollup): void {
-  const key = [
-    nameId(conn, d.server),
-    GRANULARITY_CODE[d.granularity],
-    d.bucket / GRANULARITY_MS[d.granularity],
-    nameId(conn, d.region),
-  ];
+  const key = [seriesId(conn, d.server, d.region, d.granularity), d.bucket / GRANULARITY_MS[d.granularity]];
   const old = conn.stmt<{ data: Buffer }>(`SELECT data FROM rollups WHERE ${KEY}`).get(...key);
   if (!old) {
-    conn
-      .stmt('INSERT INTO rollups (server, granularity, bucket, region, data) VALUES (?, ?, ?, ?, ?)')
-      .run(...key, encodeRollup(d));
+    conn.stmt('INSERT INTO rollups (series, bucket, data) VALUES (?, ?, ?)').run(...key, encodeRollup(d));
     return;
   }
   const merged = { ...d, ...decodeRollup(old.data) };
@@ -70,13 +63,16 @@ function rows(
   region?: string,
 ): RollupRow[] {
   const [from, to] = bucketRange(g, since, until);
-  const params: unknown[] = [server, GRANULARITY_CODE[g], from, to];
-  let sql = `SELECT r.bucket, n.name AS region, r.data FROM rollups r JOIN names n ON n.id = r.region
-    WHERE r.server = ${NAME_ID} AND r.granularity = ? AND r.bucket >= ? AND r.bucket < ?`;
-  if (region !== undefined) {
-    sql += ` AND r.region = ${NAME_ID}`;
-    params.push(region);
-  }
+  const params: unknown[] = [
+    server,
+    GRANULARITY_CODE[g],
+    ...(region === undefined ? [] : [region]),
+    from,
+    to,
+  ];
+  const sql = `SELECT r.bucket, n.name AS region, r.data FROM rollups r
+    JOIN rollup_series s ON s.id = r.series JOIN names n ON n.id = s.region
+    WHERE r.series IN ${SERIES_OF(region !== undefined)} AND r.bucket >= ? AND r.bucket < ?`;
   return conn
     .stmt<RollupRow>(sql)
     .all(...params)
@@ -153,21 +149,21 @@ export function latencyQuantiles(
 
 /**
  * Deletes one chunk of rollups of granularity `g` whose whole bucket ends at or before `before`:
- * server by server (the key leads with the server), at most `chunk` buckets of one server at a time.
+ * series by series (the key leads with the series), at most `chunk` rows of one series at a time.
  */
 export function pruneRollupsChunk(conn: Connection, g: Granularity, before: number, chunk: number): number {
-  const last = before / GRANULARITY_MS[g] - 1;
-  const code = GRANULARITY_CODE[g];
-  const ids = conn.stmt<{ id: number }>('SELECT id FROM names ORDER BY id').all();
+  const last = Math.floor(before / GRANULARITY_MS[g]) - 1;
+  const series = conn
+    .stmt<{ id: number }>('SELECT id FROM rollup_series WHERE granularity = ? ORDER BY id')
+    .all(GRANULARITY_CODE[g]);
   let deleted = 0;
-  for (const { id } of ids) {
+  for (const { id } of series) {
     deleted += conn
       .stmt(
-        `DELETE FROM rollups WHERE server = @id AND granularity = @code AND bucket <= @last AND bucket <=
-          (SELECT max(bucket) FROM (SELECT bucket FROM rollups WHERE server = @id AND granularity = @code
-            ORDER BY bucket LIMIT @limit))`,
+        `DELETE FROM rollups WHERE series = @id AND bucket <= @last AND bucket <=
+          (SELECT max(bucket) FROM (SELECT bucket FROM rollups WHERE series = @id ORDER BY bucket LIMIT @limit))`,
       )
-      .run({ id, code, last: Math.floor(last), limit: chunk - deleted }).changes;
+      .run({ id, last, limit: chunk - deleted }).changes;
     if (deleted >= chunk) break;
   }
   return deleted;
