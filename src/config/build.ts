@@ -75,7 +75,8 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
     statusPages: (raw.statusPages ?? []).map((p) => ({
       slug: p.slug,
       title: p.title,
-      servers: [...p.servers],
+      servers: [...(p.servers ?? [])],
+      source: p.source ?? null,
       logoUrl: p.logo ?? null,
       description: p.description ?? null,
     })),

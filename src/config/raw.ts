@@ -93,7 +93,8 @@ export interface RawMaintenance {
 export interface RawStatusPage {
   slug: string;
   title: string;
-  servers: string[];
+  servers?: string[];
+  source?: string;
   logo?: string;
   description?: string;
 }

@@ -68,6 +68,8 @@ export interface StatusPageConfig {
   slug: string;
   title: string;
   servers: string[];
+  /** A registry source whose servers the page lists too (grouped, searchable), or null. */
+  source?: string | null;
   logoUrl: string | null;
   description: string | null;
 }

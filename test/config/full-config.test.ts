@@ -278,10 +278,18 @@ const EXPECTED: Config = {
       slug: 'public',
       title: 'Example MCP status',
       servers: ['docs-search', 'legacy-sse'],
+      source: null,
       logoUrl: 'https://example.com/logo.svg',
       description: 'Our MCP servers',
     },
-    { slug: 'search', title: 'Search', servers: ['docs-search'], logoUrl: null, description: null },
+    {
+      slug: 'search',
+      title: 'Search',
+      servers: ['docs-search'],
+      source: null,
+      logoUrl: null,
+      description: null,
+    },
   ],
   sources: [
     {

@@ -56,3 +56,29 @@ test('sources: mistakes at their paths', () => {
     expected.forEach((e, i) => assert.ok(got[i]!.startsWith(e), `${yaml}: ${got[i]}`));
   }
 });
+
+test('statusPages: a source page names a configured source; a page needs servers or a source', () => {
+  const base =
+    'sources:\n  - { name: eco, registry: https://r.example.com }\n  - { registry: https://registry.example.org }\n';
+  const good = parseConfig(
+    `${base}statusPages:\n  - { slug: a, title: A, source: eco }\n  - { slug: b, title: B, source: registry-example-org }\n`,
+  );
+  assert.deepEqual(good.problems, []);
+  assert.deepEqual(
+    good.config!.statusPages.map((p) => [p.slug, p.servers, p.source]),
+    [
+      ['a', [], 'eco'],
+      ['b', [], 'registry-example-org'],
+    ],
+  );
+  const bad = parseConfig(
+    `${base}statusPages:\n  - { slug: a, title: A, source: ecco }\n  - { slug: b, title: B }\n`,
+  );
+  assert.deepEqual(
+    bad.problems.filter((p) => p.severity === 'error').map((p) => `${p.path}: ${p.message}`),
+    [
+      'statusPages[0].source: unknown source "ecco" (did you mean "eco"?)',
+      'statusPages[1]: needs `servers` (a list of server names) or `source` (a sources name)',
+    ],
+  );
+});

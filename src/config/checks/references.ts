@@ -1,4 +1,5 @@
 /** Every name used in routes, escalation, the digest, status pages and maintenance must exist. */
+import { defaultSourceName } from '../build.js';
 import { DIGEST_ROUTE } from '../defaults.js';
 import { didYouMean } from '../did-you-mean.js';
 import type { PathSegment } from '../path.js';
@@ -22,8 +23,22 @@ export function checkReferences(ctx: CheckContext): void {
   }
   refs(ctx, rec(root['digest'])['channels'], ['digest', 'channels'], channels, 'channel');
 
+  const sources = list(root['sources']).flatMap((src) => {
+    const s = rec(src);
+    const name = str(s['name']);
+    if (name !== undefined) return [name];
+    try {
+      return [defaultSourceName(String(s['registry']), str(s['search']))];
+    } catch {
+      return [];
+    }
+  });
   list(root['statusPages']).forEach((page, i) => {
     refs(ctx, rec(page)['servers'], ['statusPages', i, 'servers'], servers, 'server');
+    const source = str(rec(page)['source']);
+    const at = ['statusPages', i, 'source'];
+    if (source !== undefined && !sources.includes(source))
+      ctx.problems.error(at, `unknown source ${shown(ctx, at, source)}${didYouMean(source, sources)}`);
   });
   list(root['maintenance']).forEach((window, i) => {
     refs(ctx, rec(window)['servers'], ['maintenance', i, 'servers'], servers, 'server');

@@ -204,5 +204,10 @@ export async function buildStatusModel(
 
 /** The page that lists a server, if any: only those servers are public (badges included). */
 export function isPublicServer(view: MonitorView, server: string): boolean {
-  return view.config().statusPages.some((p) => p.servers.includes(server));
+  const pages = view.config().statusPages;
+  if (pages.some((p) => p.servers.includes(server))) return true;
+  const sources = pages.flatMap((p) => (p.source ? [`source:${p.source}`] : []));
+  if (sources.length === 0) return false;
+  const tags = view.servers().find((s) => s.name === server)?.tags ?? [];
+  return sources.some((t) => tags.includes(t));
 }

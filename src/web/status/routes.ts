@@ -18,6 +18,7 @@ import {
   type StatusModel,
 } from './model.js';
 import { statusPageHtml } from './page.js';
+import { buildDirectoryModel, directoryHtml } from './directory.js';
 import { HTML_PAGE, pathParams, sendHtml } from '../html/route.js';
 import {
   componentsJson,
@@ -36,6 +37,14 @@ const WINDOW_QUERY = {
 };
 
 const PUBLIC_CACHE = 'public, max-age=30';
+/** A source page's search and page number (other query keys are ignored, as before). */
+const PAGE_QUERY = {
+  type: 'object',
+  properties: {
+    q: { type: 'string', maxLength: 200 },
+    page: { type: 'integer', minimum: 1, maximum: 100_000 },
+  },
+};
 
 function pageOf(view: MonitorView, slug: string): StatusPageConfig {
   const page = view.config().statusPages.find((p) => p.slug === slug);
@@ -88,11 +97,19 @@ export function registerStatusRoutes(app: FastifyInstance, view: MonitorView): v
     'scheduled-maintenances.json',
   ]);
 
-  app.get('/status/:slug', { schema: { params: SLUG }, config: HTML_PAGE }, async (req, reply) => {
-    const page = pageOf(view, (req.params as { slug: string }).slug);
-    const model = await buildStatusModel(view, page, { cache });
-    return sendHtml(reply.header('Cache-Control', 'no-cache'), statusPageHtml(model).text);
-  });
+  app.get(
+    '/status/:slug',
+    { schema: { params: SLUG, querystring: PAGE_QUERY }, config: HTML_PAGE },
+    async (req, reply) => {
+      const page = pageOf(view, (req.params as { slug: string }).slug);
+      if (page.source) {
+        const m = await buildDirectoryModel(view, page, req.query as { q?: string; page?: number }, cache);
+        return sendHtml(reply.header('Cache-Control', 'no-cache'), directoryHtml(m).text);
+      }
+      const model = await buildStatusModel(view, page, { cache });
+      return sendHtml(reply.header('Cache-Control', 'no-cache'), statusPageHtml(model).text);
+    },
+  );
 
   for (const [file, build] of Object.entries(documents)) {
     app.get(`/status/:slug/api/v2/${file}`, { schema: { params: SLUG } }, async (req, reply) => {
