@@ -33,6 +33,8 @@ export function failureStep(layer: LayerName | null, code: ErrorCode | null): st
       return 'MCP initialize';
     case 'tools_list':
       return 'tools/list';
+    case 'tool_call':
+      return 'tools/call';
   }
 }
 

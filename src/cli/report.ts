@@ -39,6 +39,10 @@ function detail(r: ProbeResult, layer: LayerName): string {
       if (r.tools)
         return `${r.tools.count} tools${r.tools.pages && r.tools.pages > 1 ? ` on ${r.tools.pages} pages` : ''} · ${r.tools.fingerprint.slice(0, 19)}…`;
       return l.tools_list.status === 'skipped' && !r.failure ? 'the server declares no tools capability' : '';
+    case 'tool_call':
+      return (l.tool_call?.calls ?? [])
+        .map((c) => `${c.tool} ${c.status === 'skipped' ? `skipped (${c.skipped ?? ''})` : `${c.status} ${ms(c.durationMs)}`}`)
+        .join(' · ');
   }
 }
 
@@ -48,6 +52,7 @@ export function renderReport(result: ProbeResult, style: Style = plain): string 
   const out: string[] = [`${r.url}`];
   for (const layer of LAYERS) {
     const l = r.layers[layer];
+    if (!l) continue; // tool_call: no calls configured
     const mark = l.status === 'ok' ? style.ok('✓') : l.status === 'failed' ? style.bad('✗') : style.dim('-');
     const text = l.status === 'failed' && r.failure ? r.failure.message : detail(r, layer);
     out.push(

@@ -63,4 +63,12 @@ export const LIKELY_FIX: Record<ErrorCode, string> = {
   malformed: 'The tools/list answer is malformed. Agents cannot read these tools.',
   invalid_schema:
     "A tool's inputSchema is not a valid JSON Schema object schema. Agents will fail to call it.",
+  tool_error:
+    'A configured tool call answered with isError: true. The tool itself failed: its message above says why (a broken upstream, expired credentials, bad arguments in the config).',
+  tool_not_found:
+    'A configured tool call names a tool the server does not list. The tool was renamed or removed, or failed to register at startup.',
+  invalid_output:
+    "A configured tool call returned structuredContent that does not match the tool's own outputSchema (or none at all). Agents that validate output will reject it.",
+  unexpected_output:
+    "A configured tool call answered, but not with what the call's expect asks for. Check the tool's data source, or the expectation in the config.",
 };

@@ -13,7 +13,7 @@ import { parseWwwAuthenticate } from './www-authenticate.js';
 
 /** The MCP step a request belongs to; the handshake's HTTP faults belong to the http layer. */
 export interface Step {
-  layer: 'initialize' | 'tools_list';
+  layer: 'initialize' | 'tools_list' | 'tool_call';
   handshake: boolean;
 }
 export const httpLayerOf = (step: Step): LayerName => (step.handshake ? 'http' : step.layer);

@@ -8,6 +8,7 @@ import { createContext, type ProbeContext } from './http.js';
 import { handshake } from './handshake.js';
 import type { McpSession } from './session.js';
 import { listTools } from './tools.js';
+import { callTools, type CallsOutcome } from './calls.js';
 import {
   LAYERS,
   type Failure,
@@ -74,6 +75,7 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
   let tools: { summary: ToolsSummary; definitions: ToolDefinition[] } | null = null;
   let toolsMs: number | null = null;
   let failure: Failure | null = null;
+  let calls: CallsOutcome | null = null;
   try {
     session = await redirecting(ctx, target, opts);
     if (session.capabilities && 'tools' in session.capabilities) {
@@ -81,6 +83,10 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
       tools = await listTools(ctx, session, opts.maxToolPages ?? PROBE_DEFAULTS.maxToolPages);
       toolsMs = round(performance.now() - t);
       checkToolCount(tools.summary, opts.minTools);
+    }
+    if (opts.calls?.length) {
+      calls = await callTools(ctx, session, opts.calls, tools?.definitions ?? null);
+      if (calls.failure) throw calls.failure;
     }
   } catch (err) {
     failure = toFailure(err);
@@ -99,6 +105,7 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
     tools: tools?.summary ?? null,
     toolsMs,
     failure,
+    calls: opts.calls?.length ? (calls ?? notCalled(opts.calls)) : null,
     region: opts.region ?? 'local',
   });
   return tools && opts.keepToolDefinitions ? { result, toolDefinitions: tools.definitions } : { result };
@@ -169,7 +176,23 @@ interface Outcome {
   tools: ToolsSummary | null;
   toolsMs: number | null;
   failure: Failure | null;
+  /** The tool_call layer, when calls were asked for. */
+  calls: CallsOutcome | null;
   region: string;
+}
+
+/** Every call skipped: an earlier layer failed. */
+function notCalled(specs: NonNullable<ProbeOptions['calls']>): CallsOutcome {
+  return {
+    calls: specs.map((s) => ({
+      tool: s.tool,
+      status: 'skipped',
+      durationMs: null,
+      skipped: 'earlier_failure',
+    })),
+    durationMs: null,
+    failure: null,
+  };
 }
 
 function buildResult(ctx: ProbeContext, o: Outcome): ProbeResult {
@@ -177,7 +200,11 @@ function buildResult(ctx: ProbeContext, o: Outcome): ProbeResult {
   const failedAt = o.failure ? LAYERS.indexOf(o.failure.layer) : LAYERS.length;
   const status = (layer: LayerName): LayerResult['status'] => {
     const i = LAYERS.indexOf(layer);
-    if (i < failedAt) return layer === 'tools_list' && !o.tools ? 'skipped' : 'ok';
+    if (i < failedAt) {
+      if (layer === 'tools_list' && !o.tools) return 'skipped';
+      if (layer === 'tool_call' && o.calls?.durationMs == null) return 'skipped';
+      return 'ok';
+    }
     return i === failedAt ? 'failed' : 'skipped';
   };
   const transportMs = conn ? round(conn.dnsMs + conn.connectMs + (conn.tlsMs ?? 0)) : null;
@@ -217,6 +244,7 @@ function buildResult(ctx: ProbeContext, o: Outcome): ProbeResult {
       },
       initialize: ran('initialize', o.session ? round(o.session.initializeMs) : null),
       tools_list: ran('tools_list', o.toolsMs),
+      ...(o.calls ? { tool_call: { ...ran('tool_call', o.calls.durationMs), calls: o.calls.calls } } : {}),
     },
     tls,
     server: o.session?.server ?? null,

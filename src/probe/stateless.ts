@@ -29,12 +29,14 @@ const meta = () => ({
   'io.modelcontextprotocol/clientCapabilities': {},
 });
 
-function headersFor(method: string): Record<string, string> {
+function headersFor(method: string, name?: unknown): Record<string, string> {
   return {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
     'mcp-protocol-version': STATELESS_VERSION,
     'mcp-method': method,
+    // tools/call names its tool in Mcp-Name (header-safe names only; others go in the body alone).
+    ...(typeof name === 'string' && /^[\x21-\x7e]{1,256}$/.test(name) ? { 'mcp-name': name } : {}),
   };
 }
 
@@ -122,7 +124,7 @@ export async function discover(ctx: ProbeContext, url: URL): Promise<Attempt & {
       const r = await send(ctx, {
         method: 'POST',
         url,
-        headers: headersFor(method),
+        headers: headersFor(method, method === 'tools/call' ? params?.name : undefined),
         body: rpcRequest(callId, method, { ...params, _meta: meta() }),
         step,
         what,

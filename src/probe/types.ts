@@ -3,7 +3,7 @@
  * Additive changes only: other tools consume these shapes.
  */
 
-export const LAYERS = ['transport', 'http', 'initialize', 'tools_list'] as const;
+export const LAYERS = ['transport', 'http', 'initialize', 'tools_list', 'tool_call'] as const;
 export type LayerName = (typeof LAYERS)[number];
 
 export const ERROR_CODES = [
@@ -43,6 +43,11 @@ export const ERROR_CODES = [
   'empty',
   'malformed',
   'invalid_schema',
+  // tool_call (opt-in calls configured per server; also timeout, jsonrpc_error and http codes)
+  'tool_error',
+  'tool_not_found',
+  'invalid_output',
+  'unexpected_output',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -133,6 +138,8 @@ export interface ProbeResult {
     http: HttpLayer;
     initialize: LayerResult;
     tools_list: LayerResult;
+    /** Present when calls were configured for the probe (ProbeOptions.calls). */
+    tool_call?: ToolCallLayer;
   };
   tls?: TlsFacts | null;
   server?: ServerInfo | null;
@@ -140,6 +147,23 @@ export interface ProbeResult {
   auth?: AuthInfo | null;
   tools?: ToolsSummary | null;
   warnings: ProbeWarning[];
+}
+
+/** One configured tool call as the probe made it (or did not). */
+export interface ToolCallOutcome {
+  tool: string;
+  /** `skipped`: not due this probe, refused by the read-only guard, or after an earlier failure. */
+  status: LayerStatus;
+  durationMs: number | null;
+  /** Failed calls: the code and message (the first failed call is also the result's `failure`). */
+  code?: ErrorCode;
+  message?: string;
+  /** Skipped calls: why. */
+  skipped?: 'not_due' | 'not_read_only' | 'earlier_failure';
+}
+
+export interface ToolCallLayer extends LayerResult {
+  calls: ToolCallOutcome[];
 }
 
 /** A tool as the server listed it: kept by the monitor so that two surfaces can be diffed. */
@@ -150,6 +174,25 @@ export interface ToolDefinition {
   inputSchema: unknown;
   outputSchema?: unknown;
   annotations?: Record<string, unknown>;
+}
+
+/** What a tool call's answer must show besides not being an error (all given checks must hold). */
+export interface ToolCallExpect {
+  /** Some text content block contains this string. */
+  textContains?: string;
+  /** structuredContent has these top-level fields with these (deeply equal) values. */
+  structured?: Record<string, unknown>;
+}
+
+/** One call the probe makes: `tools/call` with `name: tool` and these arguments. */
+export interface ToolCallSpec {
+  tool: string;
+  arguments?: Record<string, unknown>;
+  expect?: ToolCallExpect;
+  /** Call it although the server does not annotate it `readOnlyHint: true`. */
+  allowWrite?: boolean;
+  /** Listed in the result as skipped (`not_due`) instead of being called: the monitor's `every`. */
+  notDue?: boolean;
 }
 
 /** Which protocol era/transport to use. `auto` detects it as the 2026-07-28 spec says. */
@@ -176,6 +219,11 @@ export interface ProbeOptions {
   maxSseEvents?: number;
   /** Cap on tools/list pages (default 50). */
   maxToolPages?: number;
+  /**
+   * Tools to call after tools/list (the `tool_call` layer). Only tools annotated `readOnlyHint: true`
+   * are called unless the call says `allowWrite: true`; others are skipped with a warning, never sent.
+   */
+  calls?: ToolCallSpec[];
   /** Region label written into the result (default 'local'). */
   region?: string;
   /**

@@ -11,7 +11,7 @@ import { assertMatchesContract } from './contract.js';
 export type ProbeOpts = NonNullable<Parameters<typeof probe>[1]>;
 export type Lookup = NonNullable<ProbeOpts['lookup']>;
 
-const ORDER: LayerName[] = ['transport', 'http', 'initialize', 'tools_list'];
+const ORDER: LayerName[] = ['transport', 'http', 'initialize', 'tools_list', 'tool_call'];
 
 export interface Expected {
   layer: LayerName;
@@ -73,9 +73,10 @@ export function assertFailure(result: ProbeResult, expected: Expected): void {
   assert.ok(f.message.length > 0, 'failure.message is empty');
   const at = ORDER.indexOf(f.layer);
   ORDER.forEach((layer, i) => {
+    if (layer === 'tool_call' && !result.layers.tool_call) return; // no calls configured
     const want = i < at ? 'ok' : i === at ? 'failed' : 'skipped';
     assert.equal(
-      result.layers[layer].status,
+      result.layers[layer]?.status,
       want,
       `layers.${layer}.status with failure at ${f.layer}; prober said ${got(result)}`,
     );
@@ -87,7 +88,7 @@ export function assertHealthy(result: ProbeResult, toolsSkipped = false): void {
   assert.equal(result.ok, true, `expected a healthy result, got ${got(result)}`);
   assert.equal(result.failure, null);
   for (const layer of ORDER.slice(0, 3))
-    assert.equal(result.layers[layer].status, 'ok', `layers.${layer}.status`);
+    assert.equal(result.layers[layer]?.status, 'ok', `layers.${layer}.status`);
   assert.equal(result.layers.tools_list.status, toolsSkipped ? 'skipped' : 'ok', 'layers.tools_list.status');
 }
 
