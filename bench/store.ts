@@ -100,6 +100,7 @@ async function seedRollups(store: SqliteStore, end: number): Promise<number> {
     http: syntheticHistogram(rnd, samples, 20),
     initialize: syntheticHistogram(rnd, samples, 20),
     tools_list: syntheticHistogram(rnd, samples, 15),
+    tool_call: {},
   });
   const rollup = (
     server: string,
@@ -114,7 +115,7 @@ async function seedRollups(store: SqliteStore, end: number): Promise<number> {
     bucket,
     total,
     failed,
-    failedByLayer: { transport: 0, http: failed, initialize: 0, tools_list: 0 },
+    failedByLayer: { transport: 0, http: failed, initialize: 0, tools_list: 0, tool_call: 0 },
     latency: syntheticHistogram(rnd, total, 80),
     layerLatency: layers(total),
   });

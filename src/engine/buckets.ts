@@ -10,14 +10,18 @@
  * Columns are plain arrays: cheap to copy.
  */
 import { bucketOf, type Histogram } from '../util/histogram.js';
+import { LAYERS } from '../probe/types.js';
 import { emptyTally, type Tally } from './tally.js';
+
+/** Failed-round columns per slot: one per layer, in LAYERS order. */
+export const LAYER_STRIDE = LAYERS.length;
 
 export interface BucketRing {
   spanMs: number;
   /** floor(at / spanMs) of the bucket in each slot; -1 for an empty slot. */
   keys: number[];
   rounds: number[];
-  /** 4 per slot: failed rounds by layer. */
+  /** LAYER_STRIDE per slot: failed rounds by layer. */
   failed: number[];
   sloMs: number[];
   sloBadMs: number[];
@@ -44,7 +48,7 @@ export function createBuckets(
     spanMs,
     keys: new Array<number>(size).fill(-1),
     rounds: new Array<number>(size).fill(0),
-    failed: new Array<number>(size * 4).fill(0),
+    failed: new Array<number>(size * LAYER_STRIDE).fill(0),
     sloMs: new Array<number>(size).fill(0),
     sloBadMs: new Array<number>(size).fill(0),
     sloJitterMs: extra.jitter ? new Array<number>(size).fill(0) : null,
@@ -86,7 +90,7 @@ function claim(b: BucketRing, key: number): number {
   if (held > key) return -1;
   b.keys[slot] = key;
   b.rounds[slot] = 0;
-  for (let l = 0; l < 4; l++) b.failed[slot * 4 + l] = 0;
+  for (let l = 0; l < LAYER_STRIDE; l++) b.failed[slot * LAYER_STRIDE + l] = 0;
   b.sloMs[slot] = 0;
   b.sloBadMs[slot] = 0;
   if (b.sloJitterMs) b.sloJitterMs[slot] = 0;
@@ -100,7 +104,7 @@ export function addToBuckets(b: BucketRing, at: number, e: BucketEntry): void {
   const slot = claim(b, keyOf(b, at));
   if (slot < 0) return;
   b.rounds[slot]! += 1;
-  if (e.failedLayer >= 0) b.failed[slot * 4 + e.failedLayer]! += 1;
+  if (e.failedLayer >= 0) b.failed[slot * LAYER_STRIDE + e.failedLayer]! += 1;
   if (b.latency && e.latencyMs !== null)
     b.latency[slot] = withSample(b.latency[slot]!, bucketOf(e.latencyMs));
 }
@@ -148,8 +152,8 @@ export function tallyBuckets(b: BucketRing, end: number, count: number): Tally {
     const slot = slotOfKey(b, key);
     if (slot < 0) continue;
     t.rounds += b.rounds[slot]!;
-    for (let l = 0; l < 4; l++) {
-      const n = b.failed[slot * 4 + l]!;
+    for (let l = 0; l < LAYER_STRIDE; l++) {
+      const n = b.failed[slot * LAYER_STRIDE + l]!;
       t.failed += n;
       t.failedByLayer[l]! += n;
     }
@@ -196,7 +200,7 @@ export function putBucket(b: BucketRing, key: number, v: BucketValues): void {
   const slot = claim(b, key);
   if (slot < 0) return;
   b.rounds[slot] = v.rounds;
-  for (let l = 0; l < 4; l++) b.failed[slot * 4 + l] = v.failed[l] ?? 0;
+  for (let l = 0; l < LAYER_STRIDE; l++) b.failed[slot * LAYER_STRIDE + l] = v.failed[l] ?? 0;
   b.sloMs[slot] = v.sloMs;
   b.sloBadMs[slot] = v.sloBadMs;
   if (b.sloJitterMs) b.sloJitterMs[slot] = v.sloJitterMs;

@@ -9,14 +9,23 @@
  * was added without a bump because both directions read it correctly. A state written before it has
  * no jitter recorded (its isolated failures of the last 3 days count in burn-rate alerting until they
  * age out: the conservative side); an older reader ignores the column and the flag bit.
+ *
+ * Format 2 added the fifth layer, tool_call: five failed columns per bucket instead of four, and six
+ * packed latency cells per round instead of five. Format 1 is still read (converted: its rounds have
+ * no tool_call sample); an older reader refuses format 2 and starts that server's windows afresh.
  */
 import type { ServerRules } from './types.js';
 import { createState, type EngineState } from './state.js';
-import { pushRecent, slotOf, slotsSince, type RecentRing } from './recent.js';
+import { LAYERS } from '../probe/types.js';
+import { LATENCY_COLUMNS, pushRecent, slotOf, slotsSince, type RecentRing } from './recent.js';
 import { HOUR_MS } from './tuning.js';
-import { putBucket, slotsByKey, type BucketRing } from './buckets.js';
+import { LAYER_STRIDE, putBucket, slotsByKey, type BucketRing } from './buckets.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
+/** Layers per bucket and latency cells per round in format 1. */
+const V1 = { layers: 4, cells: 5 } as const;
+/** A latency cell without a sample (recent.ts). */
+const NO_SAMPLE = 255;
 
 interface RecentColumns {
   at: number[];
@@ -29,7 +38,7 @@ interface RecentColumns {
 interface BucketColumns {
   key: number[];
   rounds: number[];
-  /** Failed rounds by layer, sparse: [bucket index × 4 + layer, count, ...] for the non-zero ones. */
+  /** Failed rounds by layer, sparse: [bucket index × LAYER_STRIDE + layer, count, ...] for the non-zero ones. */
   failed: number[];
   sloMs: number[];
   sloBadMs: number[];
@@ -59,8 +68,9 @@ export function serializeState(s: EngineState): string {
 
 /** Reads a serialised state; `rules` (the current config) replaces the stored rules when given. */
 export function deserializeState(text: string, rules?: ServerRules): EngineState {
-  const data = JSON.parse(text) as Serialized;
-  if (data?.v !== FORMAT) throw new Error(`engine state: unknown format ${String(data?.v)}`);
+  const data = JSON.parse(text) as Omit<Serialized, 'v'> & { v: number };
+  if (data?.v !== FORMAT && data?.v !== 1) throw new Error(`engine state: unknown format ${String(data?.v)}`);
+  const stride = data.v === 1 ? V1.layers : LAYER_STRIDE;
   const fresh = createState(rules ?? data.rules);
   const s: EngineState = {
     ...fresh,
@@ -70,9 +80,9 @@ export function deserializeState(text: string, rules?: ServerRules): EngineState
     incident: data.incident,
     warnings: data.warnings,
   };
-  restoreRecent(s.recent, data.recent);
-  restoreBuckets(s.hours, data.hours);
-  restoreBuckets(s.days, data.days);
+  restoreRecent(s.recent, data.recent, data.v === 1);
+  restoreBuckets(s.hours, data.hours, stride);
+  restoreBuckets(s.days, data.days, stride);
   return s;
 }
 
@@ -96,11 +106,14 @@ function recentColumns(r: RecentRing): RecentColumns {
   };
 }
 
-function restoreRecent(r: RecentRing, c: RecentColumns): void {
+function restoreRecent(r: RecentRing, c: RecentColumns, v1: boolean): void {
+  // Format 1 packed five cells: the cells it lacks get "no sample".
+  let missing = 0;
+  if (v1) for (let cell = V1.cells; cell < LATENCY_COLUMNS; cell++) missing += NO_SAMPLE * 256 ** cell;
   undeltas(c.at).forEach((at, n) => {
     pushRecent(r, { at, weight: c.weight[n]!, flags: c.flags[n]!, latencyMs: null });
     // The latency cells are packed bucket indices already: put them back as they were.
-    r.latency[slotOf(r, 1)] = parseInt(c.latency[n]!, 36);
+    r.latency[slotOf(r, 1)] = parseInt(c.latency[n]!, 36) + missing;
   });
 }
 
@@ -110,7 +123,10 @@ function bucketColumns(b: BucketRing): BucketColumns {
     key: deltas(slots.map((i) => b.keys[i]!)),
     rounds: slots.map((i) => b.rounds[i]!),
     failed: slots.flatMap((i, n) =>
-      [0, 1, 2, 3].flatMap((l) => (b.failed[i * 4 + l] ? [n * 4 + l, b.failed[i * 4 + l]!] : [])),
+      LAYERS.flatMap((_, l) => {
+        const count = b.failed[i * LAYER_STRIDE + l];
+        return count ? [n * LAYER_STRIDE + l, count] : [];
+      }),
     ),
     sloMs: slots.map((i) => b.sloMs[i]!),
     sloBadMs: slots.map((i) => b.sloBadMs[i]!),
@@ -124,16 +140,19 @@ function bucketColumns(b: BucketRing): BucketColumns {
   return c;
 }
 
-function restoreBuckets(b: BucketRing, c: BucketColumns): void {
-  const failed = new Array<number>(c.key.length * 4).fill(0);
-  for (let j = 0; j < c.failed.length; j += 2) failed[c.failed[j]!] = c.failed[j + 1]!;
+function restoreBuckets(b: BucketRing, c: BucketColumns, stride: number): void {
+  const failed = new Array<number>(c.key.length * LAYER_STRIDE).fill(0);
+  for (let j = 0; j < c.failed.length; j += 2) {
+    const index = c.failed[j]!;
+    failed[Math.floor(index / stride) * LAYER_STRIDE + (index % stride)] = c.failed[j + 1]!;
+  }
   const jitter = new Array<number>(c.key.length).fill(0);
   const pairs = c.sloJitterMs ?? [];
   for (let j = 0; j < pairs.length; j += 2) jitter[pairs[j]!] = pairs[j + 1]!;
   undeltas(c.key).forEach((key, n) => {
     putBucket(b, key, {
       rounds: c.rounds[n]!,
-      failed: failed.slice(n * 4, n * 4 + 4),
+      failed: failed.slice(n * LAYER_STRIDE, (n + 1) * LAYER_STRIDE),
       sloMs: c.sloMs[n]!,
       sloBadMs: c.sloBadMs[n]!,
       sloJitterMs: jitter[n]!,

@@ -100,7 +100,7 @@ function medianLatency(good: ProbeResult[]): RoundLatency | null {
     layers[layer] = lowerMedian(
       good.flatMap((r) => {
         const l = r.layers[layer];
-        return l.status === 'ok' && l.durationMs !== null ? [l.durationMs] : [];
+        return l?.status === 'ok' && l.durationMs !== null ? [l.durationMs] : [];
       }),
     );
   }

@@ -10,11 +10,12 @@
  * Columns are plain arrays: copying the ring for a new state is cheap.
  */
 import { bucketOf, type Histogram } from '../util/histogram.js';
+import { LAYERS } from '../probe/types.js';
 import { HOUR_MS } from './tuning.js';
 import { emptyTally, type Tally } from './tally.js';
 
 /** Latency columns per round: the whole probe, then each layer in LAYERS order. */
-const LATENCY_COLUMNS = 5;
+export const LATENCY_COLUMNS = 1 + LAYERS.length;
 /** A latency cell without a sample. */
 const NO_SAMPLE = 255;
 
@@ -59,7 +60,7 @@ export interface RecentEntry {
 
 const ALL_EMPTY = packLatency(new Array<number>(LATENCY_COLUMNS).fill(NO_SAMPLE));
 
-/** Five bucket indices (0..255) in one number: 40 bits, well inside a double's exact integers. */
+/** Six bucket indices (0..255) in one number: 48 bits, inside a double's exact integers (53). */
 function packLatency(buckets: readonly number[]): number {
   let packed = 0;
   for (let c = LATENCY_COLUMNS - 1; c >= 0; c--) packed = packed * 256 + (buckets[c] ?? NO_SAMPLE);

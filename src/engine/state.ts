@@ -77,7 +77,7 @@ export interface ActiveMaintenance {
 }
 
 export interface EngineState {
-  v: 1;
+  v: 2;
   rules: ServerRules;
   recent: RecentRing;
   hours: BucketRing;
@@ -122,7 +122,7 @@ function emptyMemory(): Memory {
 
 export function createState(rules: ServerRules): EngineState {
   return {
-    v: 1,
+    v: 2,
     rules,
     recent: createRecent(recentCapacity(rules.intervalMs)),
     hours: createBuckets(HOUR_MS, HOUR_BUCKETS, { p95: true, jitter: true }),

@@ -1,11 +1,12 @@
 /** What a window holds: the counts every rate, burn rate and guard is computed from. */
+import { LAYERS } from '../probe/types.js';
 
 export interface Tally {
   /** Rounds judged (rounds taken during maintenance are left out). */
   rounds: number;
   failed: number;
   /** Failed rounds by the layer that failed first, in LAYERS order. */
-  failedByLayer: [number, number, number, number];
+  failedByLayer: number[];
   /** Time the rounds stand for in the SLO, ms (see slo.ts). */
   sloMs: number;
   /** ...of which the server was unavailable. */
@@ -18,7 +19,7 @@ export interface Tally {
 }
 
 export function emptyTally(): Tally {
-  return { rounds: 0, failed: 0, failedByLayer: [0, 0, 0, 0], sloMs: 0, sloBadMs: 0, sloJitterMs: 0 };
+  return { rounds: 0, failed: 0, failedByLayer: new Array<number>(LAYERS.length).fill(0), sloMs: 0, sloBadMs: 0, sloJitterMs: 0 };
 }
 
 /** failed / rounds, or null without rounds. */

@@ -32,6 +32,8 @@ export interface ResultVerdict {
  *   (transport, http, initialize; tools_list empty/timeout) and, by the same token, the tools_list
  *   codes it does not name (jsonrpc_error, invalid_result, ...), which leave an agent without tools.
  *   `http/rate_limited` is soft although it is an HTTP code: being throttled is not an outage.
+ * - Every failure at the `tool_call` layer is soft: the handshake and tools/list answered, so the
+ *   server is up and a tool answers badly (3 in a row: P2). The rate rules count it like any failure.
  */
 export function judgeResult(result: ProbeResult, rules: ServerRules): ResultVerdict {
   const f = result.failure;
@@ -39,7 +41,7 @@ export function judgeResult(result: ProbeResult, rules: ServerRules): ResultVerd
   if (isProperlyWalled(result, rules)) return { failure: null, kind: null };
   return {
     failure: { layer: f.layer, code: f.code, message: f.message },
-    kind: SOFT_CODES.has(f.code) ? 'soft' : 'hard',
+    kind: f.layer === 'tool_call' || SOFT_CODES.has(f.code) ? 'soft' : 'hard',
   };
 }
 

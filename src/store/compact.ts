@@ -210,16 +210,32 @@ export type RollupData = Pick<Rollup, 'total' | 'failed' | 'failedByLayer' | 'la
  * Counts and histograms of a rollup row as varints: total, then failed * 2 + (1 when the failures by
  * layer follow), the failures by layer, then the whole-probe histogram and one per layer (entry
  * count, then key delta and count per entry). A minute holding one healthy probe takes 7 bytes.
+ *
+ * The first four layers are written as before the fifth (tool_call) existed; tool_call's failures
+ * and histogram follow only when there are any, so rows written before it read unchanged.
  */
+const FIRST_LAYERS = [
+  'transport',
+  'http',
+  'initialize',
+  'tools_list',
+] as const satisfies readonly LayerName[];
+
 export function encodeRollup(d: RollupData): Buffer {
   const w = new Writer();
   w.uint(d.total);
-  const byLayer = LAYERS.map((l) => d.failedByLayer[l] ?? 0);
+  const byLayer = FIRST_LAYERS.map((l) => d.failedByLayer[l] ?? 0);
   const withLayers = byLayer.some((n) => n !== 0);
   w.uint(d.failed * 2 + (withLayers ? 1 : 0));
   if (withLayers) for (const n of byLayer) w.uint(n);
   writeHistogram(w, d.latency);
-  for (const l of LAYERS) writeHistogram(w, d.layerLatency[l]);
+  for (const l of FIRST_LAYERS) writeHistogram(w, d.layerLatency[l]);
+  const toolCallFailed = d.failedByLayer.tool_call ?? 0;
+  const toolCall = d.layerLatency.tool_call ?? {};
+  if (toolCallFailed > 0 || Object.keys(toolCall).length > 0) {
+    w.uint(toolCallFailed);
+    writeHistogram(w, toolCall);
+  }
   return w.buffer();
 }
 
@@ -227,11 +243,22 @@ export function decodeRollup(buf: Uint8Array): RollupData {
   const r = new Reader(buf);
   const total = r.uint();
   const f = r.uint();
-  const failedByLayer = { transport: 0, http: 0, initialize: 0, tools_list: 0 } as Record<LayerName, number>;
-  if (f % 2 === 1) for (const l of LAYERS) failedByLayer[l] = r.uint();
+  const failedByLayer: Record<LayerName, number> = {
+    transport: 0,
+    http: 0,
+    initialize: 0,
+    tools_list: 0,
+    tool_call: 0,
+  };
+  if (f % 2 === 1) for (const l of FIRST_LAYERS) failedByLayer[l] = r.uint();
   const latency = readHistogram(r);
   const layerLatency = {} as Record<LayerName, Histogram>;
-  for (const l of LAYERS) layerLatency[l] = readHistogram(r);
+  for (const l of FIRST_LAYERS) layerLatency[l] = readHistogram(r);
+  layerLatency.tool_call = {};
+  if (!r.done) {
+    failedByLayer.tool_call = r.uint();
+    layerLatency.tool_call = readHistogram(r);
+  }
   if (!r.done) throw new RangeError('trailing bytes in a stored rollup');
   return { total, failed: Math.floor(f / 2), failedByLayer, latency, layerLatency };
 }

@@ -21,11 +21,11 @@ export function bucketStart(at: number, g: Granularity): number {
 }
 
 export function layerCounts(): Record<LayerName, number> {
-  return { transport: 0, http: 0, initialize: 0, tools_list: 0 };
+  return { transport: 0, http: 0, initialize: 0, tools_list: 0, tool_call: 0 };
 }
 
 export function layerHistograms(): Record<LayerName, Histogram> {
-  return { transport: {}, http: {}, initialize: {}, tools_list: {} };
+  return { transport: {}, http: {}, initialize: {}, tools_list: {}, tool_call: {} };
 }
 
 export function emptyRollup(
@@ -59,7 +59,7 @@ export function addResult(r: Rollup, row: StoredResult): void {
   }
   for (const layer of LAYERS) {
     const l = row.result.layers[layer];
-    if (l.status === 'ok' && l.durationMs !== null) record(r.layerLatency[layer], l.durationMs);
+    if (l?.status === 'ok' && l.durationMs !== null) record(r.layerLatency[layer], l.durationMs);
   }
 }
 

@@ -209,7 +209,7 @@ export function createWebMetrics(view: MonitorView, opts: MetricsOptions = {}): 
       observe('http', 'ttfb', sec(result.layers.http.ttfbMs));
       for (const layer of LAYERS) {
         const l = result.layers[layer];
-        if (l.status !== 'skipped') observe(layer, 'total', sec(l.durationMs));
+        if (l && l.status !== 'skipped') observe(layer, 'total', sec(l.durationMs));
       }
       observe('probe', 'total', sec(result.durationMs));
     },

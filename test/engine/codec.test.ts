@@ -108,8 +108,35 @@ test('a state written before the jitter bookkeeping still reads: its past failur
   assert.equal(factsAt(sim.state, now).burnRate('6h'), 0);
 });
 
+test('a format-1 state (four layers, five latency cells) reads as it was: no tool_call samples', () => {
+  const sim = new Sim().run(T0, T0 + 3 * D, (t) =>
+    t % (97 * M) === 0
+      ? fail('tools_list', 'malformed')
+      : t % (89 * M) === 0
+        ? fail('initialize', 'timeout')
+        : ok(),
+  );
+  const data = JSON.parse(serializeState(sim.state)) as {
+    v: number;
+    recent: { latency: string[] };
+    hours: { failed: number[] };
+    days: { failed: number[] };
+  };
+  // What format 1 wrote: failed columns with a stride of 4, latency packed in 5 cells.
+  data.v = 1;
+  for (const ring of [data.hours, data.days])
+    ring.failed = ring.failed.map((x, j) => (j % 2 === 0 ? Math.floor(x / 5) * 4 + (x % 5) : x));
+  data.recent.latency = data.recent.latency.map((c) => (parseInt(c, 36) % 256 ** 5).toString(36));
+  const old = deserializeState(JSON.stringify(data));
+  const now = T0 + 3 * D - M;
+  assert.deepEqual(summarize(old, now), summarize(sim.state, now));
+  assert.equal(serializeState(old), serializeState(sim.state));
+  assert.ok(summarize(old, now).errorRateByLayer.tools_list['24h']! > 0);
+  assert.equal(summarize(old, now).latency.tool_call.p95, null);
+});
+
 test('an unknown format is refused, not guessed', () => {
-  assert.throws(() => deserializeState('{"v":2}'), /unknown format 2/);
+  assert.throws(() => deserializeState('{"v":99}'), /unknown format 99/);
 });
 
 test('a month-old state with an open incident and warnings takes a few KB', () => {

@@ -56,6 +56,7 @@ test('latency percentiles per layer over the last hour, read from log buckets', 
     http: { p50: 32, p95: 32, p99: 32 },
     initialize: { p50: 41.5, p95: 41.5, p99: 41.5 },
     tools_list: { p50: 20.7, p95: 20.7, p99: 20.7 },
+    tool_call: { p50: null, p95: null, p99: null },
   });
   assert.deepEqual(s.p95Ms, { '1h': 107.6, '7d': 107.6 });
 });

@@ -19,8 +19,8 @@ function hist(...values: number[]): Histogram {
   return h;
 }
 
-function counts(t = 0, h = 0, i = 0, l = 0): Record<LayerName, number> {
-  return { transport: t, http: h, initialize: i, tools_list: l };
+function counts(t = 0, h = 0, i = 0, l = 0, c = 0): Record<LayerName, number> {
+  return { transport: t, http: h, initialize: i, tools_list: l, tool_call: c };
 }
 
 const summary = (rs: Rollup[]) =>
@@ -91,6 +91,7 @@ export function rollupsContract(store: StoreGetter): void {
         http: hist(30, 30, 30),
         initialize: hist(40, 40),
         tools_list: hist(30, 250),
+        tool_call: {},
       },
     };
     for (const g of ['minute', 'hour', 'day'] as const) {

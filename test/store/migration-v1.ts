@@ -88,9 +88,10 @@ export async function assertReadsAsV1(store: Store, results: V1Result[], rollups
             http: r.failed_http,
             initialize: r.failed_initialize,
             tools_list: r.failed_tools_list,
+            tool_call: 0,
           },
           latency: JSON.parse(r.latency) as Histogram,
-          layerLatency: JSON.parse(r.layer_latency) as Record<LayerName, Histogram>,
+          layerLatency: { ...(JSON.parse(r.layer_latency) as Record<LayerName, Histogram>), tool_call: {} },
         }));
       assert.ok(expected.length > 0);
       assert.deepEqual(

@@ -17,6 +17,7 @@ const DEFAULT_LAYER_MS: Record<LayerName, number> = {
   http: 30,
   initialize: 40,
   tools_list: 30,
+  tool_call: 0,
 };
 
 export function probeResult(at: number, opts: SampleOptions = {}): ProbeResult {

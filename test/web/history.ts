@@ -37,7 +37,13 @@ export function random(seed: number): () => number {
   };
 }
 
-const SHARE: Record<LayerName, number> = { transport: 0.2, http: 0.25, initialize: 0.3, tools_list: 0.25 };
+const SHARE: Record<LayerName, number> = {
+  transport: 0.2,
+  http: 0.25,
+  initialize: 0.3,
+  tools_list: 0.25,
+  tool_call: 0,
+};
 
 export function syntheticRollups(server: string, o: HistoryOptions): Rollup[] {
   const rnd = random(o.seed ?? 7);

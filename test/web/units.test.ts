@@ -224,7 +224,7 @@ describe('HTML escaping', () => {
       day: T,
       total,
       failed,
-      failedByLayer: { transport: failed, http: 0, initialize: 0, tools_list: 0 },
+      failedByLayer: { transport: failed, http: 0, initialize: 0, tools_list: 0, tool_call: 0 },
     });
     assert.deepEqual([day(0, 0), day(1000, 0), day(1000, 5), day(1000, 30), day(1000, 100)].map(dayClass), [
       'd-none',

@@ -142,6 +142,7 @@ export function convertToCompact(conn: Connection): void {
           http: r.failed_http,
           initialize: r.failed_initialize,
           tools_list: r.failed_tools_list,
+          tool_call: 0, // v1 rows predate the tool_call layer
         },
         latency: fromJson<Histogram>(r.latency),
         layerLatency: fromJson<Record<LayerName, Histogram>>(r.layer_latency),

@@ -18,6 +18,7 @@ export const LAYER_COLORS: Record<(typeof LAYERS)[number], string> = {
   http: '#dd6b20',
   initialize: '#805ad5',
   tools_list: '#3182ce',
+  tool_call: '#2f855a',
 };
 
 const stepLabel = (stepMs: number) => (at: number) =>
