@@ -2,9 +2,16 @@
 import { resolve } from 'node:path';
 import type { ServerRules } from '../engine/types.js';
 import { parseDuration } from '../util/duration.js';
-import type { ServerConfig, ServerTelemetry, ToolThresholds } from './types.js';
+import type { ServerConfig, ServerTelemetry, ToolCallConfig, ToolThresholds } from './types.js';
 import { DEFAULTS } from './defaults.js';
-import type { RawDuration, RawProbeSettings, RawServer, RawServerTelemetry, RawThresholds } from './raw.js';
+import type {
+  RawDuration,
+  RawProbeSettings,
+  RawServer,
+  RawServerTelemetry,
+  RawThresholds,
+  RawToolCall,
+} from './raw.js';
 
 export function buildServer(
   raw: RawServer,
@@ -23,11 +30,24 @@ export function buildServer(
     tags: raw.tags ?? [],
     regions: pick('regions') ?? [...DEFAULTS.regions],
     expectTools: raw.expect?.tools ?? [],
+    calls: (raw.calls ?? []).map(buildCall),
     paused: raw.paused ?? false,
     rules: buildRules(raw, defaults),
     routes: raw.routes ?? null,
     telemetry: buildTelemetry(raw.name, raw.telemetry ?? {}),
     entry: structuredClone(raw),
+  };
+}
+
+function buildCall(c: RawToolCall): ToolCallConfig {
+  // A plain number counts probes (YAML may hand it over as a string); one with a unit is a time.
+  const every = String(c.every ?? 1);
+  return {
+    tool: c.tool,
+    arguments: c.arguments ?? {},
+    every: /^\d+$/.test(every) ? { probes: Number(every) } : { ms: parseDuration(every) },
+    expect: c.expect ?? null,
+    allowWrite: c.allowWrite ?? false,
   };
 }
 

@@ -63,10 +63,20 @@ export interface RawServerTelemetry extends RawToolThresholds {
   tools?: Record<string, RawToolThresholds>;
 }
 
+export interface RawToolCall {
+  tool: string;
+  arguments?: Record<string, unknown>;
+  /** A number of probes, or a duration with a unit. */
+  every?: number | string;
+  expect?: { textContains?: string; structured?: Record<string, unknown> };
+  allowWrite?: boolean;
+}
+
 export interface RawServer extends RawProbeSettings {
   name: string;
   url: string;
   expect?: { minTools?: number; tools?: string[]; auth?: 'none' | 'required' };
+  calls?: RawToolCall[];
   tags?: string[];
   ca?: string;
   paused?: boolean;

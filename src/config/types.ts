@@ -2,7 +2,7 @@
  * The loaded config, with defaults applied and durations in ms. The YAML keys are documented in
  * docs/config.md and schema/mcpwatch.schema.json; this is what the rest of the program sees.
  */
-import type { EraPin } from '../probe/types.js';
+import type { EraPin, ToolCallExpect } from '../probe/types.js';
 import type { MaintenanceWindow, ServerRules, Severity } from '../engine/types.js';
 import type { WeeklyTime } from '../util/weekly-time.js';
 import type { RawProbeSettings, RawServer } from './raw.js';
@@ -33,6 +33,16 @@ export interface ServerTelemetry {
   tools: Record<string, ToolThresholds>;
 }
 
+/** `servers[].calls[]`: one opt-in tool call of the tool_call layer. */
+export interface ToolCallConfig {
+  tool: string;
+  arguments: Record<string, unknown>;
+  /** Every Nth probe, or at most once per `ms`. */
+  every: { probes: number } | { ms: number };
+  expect: ToolCallExpect | null;
+  allowWrite: boolean;
+}
+
 export interface ServerConfig {
   name: string;
   url: string;
@@ -45,6 +55,8 @@ export interface ServerConfig {
   tags: string[];
   regions: string[];
   expectTools: string[];
+  /** Opt-in tool calls (the tool_call layer); optional for configs built in code. */
+  calls?: ToolCallConfig[];
   paused: boolean;
   rules: ServerRules;
   /** Per-server alert routing override (severity -> channel names). */

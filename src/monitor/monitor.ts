@@ -51,6 +51,7 @@ import { realClock, Scheduler, type Clock, type ProbeSlot, type TimerHandle } fr
 import type { OutboxMessage, Store } from '../store/store.js';
 import { isTransientStoreError } from '../store/transient.js';
 import type { Logger } from '../util/logger.js';
+import { CallSchedule } from './call-schedule.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { applyAckRequests } from './requests.js';
 import { restoreStates } from './restore.js';
@@ -103,6 +104,9 @@ export class Monitor {
   private readonly tracked = new Map<string, Tracked>();
   private readonly queue = new KeyedQueue();
   private readonly eraCache = new Map<string, EraPin>();
+  private readonly calls = new CallSchedule();
+  /** server + tool pairs whose refusal by the read-only guard was logged. */
+  private readonly refusedCalls = new Set<string>();
   private readonly cas = new Map<string, string>();
   private readonly scheduler: Scheduler<Scheduled>;
   private readonly writer: ResultWriter;
@@ -255,7 +259,12 @@ export class Monitor {
     const t = this.tracked.get(s.name);
     if (!t) return { ok: true };
     const at = this.now();
-    const outcome = await this.probeFn(t.cfg.url, this.probeOptions(t.cfg, slot.signal, slot.region));
+    const calls = t.cfg.calls?.length ? this.calls.plan(s.name, t.cfg.calls, at) : undefined;
+    const outcome = await this.probeFn(t.cfg.url, {
+      ...this.probeOptions(t.cfg, slot.signal, slot.region),
+      ...(calls ? { calls } : {}),
+    });
+    if (t.cfg.calls?.length) this.noteCalls(t.cfg, outcome.result, at);
     return { ok: await this.ingest(s.name, outcome, at) };
   }
 
@@ -265,6 +274,20 @@ export class Monitor {
     if (!t) return null;
     await this.scheduler.probeNow(name);
     return this.tracked.get(name)?.lastResult ?? null;
+  }
+
+  /** Remembers which calls were made (for `every`); warns once per tool the read-only guard refused. */
+  private noteCalls(cfg: ServerConfig, result: ProbeResult, at: number): void {
+    this.calls.record(cfg.name, cfg.calls ?? [], result, at);
+    for (const c of result.layers.tool_call?.calls ?? []) {
+      const key = `${cfg.name}\u0000${c.tool}`;
+      if (c.skipped !== 'not_read_only' || this.refusedCalls.has(key)) continue;
+      this.refusedCalls.add(key);
+      this.log.warn(
+        { server: cfg.name, tool: c.tool },
+        `calls: "${c.tool}" is not annotated readOnlyHint: true by the server; the call is skipped and never sent (set allowWrite: true on it to call it anyway)`,
+      );
+    }
   }
 
   private probeOptions(cfg: ServerConfig, signal: AbortSignal, region: string): FullProbeOptions {
@@ -651,6 +674,7 @@ export class Monitor {
       }
       this.tracked.delete(name);
       this.regional.forget(name);
+      this.calls.forget(name);
       this.scheduler.remove(name);
       return true;
     });
