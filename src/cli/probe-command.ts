@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { probe, ProbeUsageError } from '../probe/index.js';
-import type { EraPin } from '../probe/types.js';
+import type { EraPin, ToolCallSpec } from '../probe/types.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError, type Io } from './io.js';
 import { colors, renderReport } from './report.js';
@@ -13,6 +13,24 @@ export function header(value: string, previous: Record<string, string>): Record<
   return { ...previous, [value.slice(0, i).trim()]: value.slice(i + 1).trim() };
 }
 
+/** `--call TOOL` or `--call 'TOOL={"json":"arguments"}'` (repeatable). */
+export function toolCall(value: string, previous: ToolCallSpec[]): ToolCallSpec[] {
+  const i = value.indexOf('=');
+  const tool = (i < 0 ? value : value.slice(0, i)).trim();
+  if (!tool) throw new UsageError(`--call takes TOOL or TOOL='{"arg":"value"}', not "${value}"`);
+  let args: unknown = {};
+  if (i >= 0) {
+    try {
+      args = JSON.parse(value.slice(i + 1));
+    } catch {
+      throw new UsageError(`--call ${tool}: the arguments after = are not JSON`);
+    }
+    if (typeof args !== 'object' || args === null || Array.isArray(args))
+      throw new UsageError(`--call ${tool}: the arguments must be a JSON object`);
+  }
+  return [...previous, { tool, arguments: args as Record<string, unknown> }];
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--min-tools takes a whole number, not "${value}"`);
@@ -21,7 +39,9 @@ function positiveInt(value: string): number {
 
 export function probeCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('probe')
-    .description('probe one MCP endpoint layer by layer: transport, http, initialize, tools/list')
+    .description(
+      'probe one MCP endpoint layer by layer: transport, http, initialize, tools/list (and tool calls with --call)',
+    )
     .argument('<url>', 'the MCP endpoint, e.g. https://mcp.example.com/mcp')
     .option('--json', 'print the ProbeResult as JSON (the only thing on stdout)')
     .option(
@@ -33,6 +53,13 @@ export function probeCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--ca <file>', 'PEM file of extra trusted CA certificates')
     .option('--timeout <duration>', 'total deadline: 10s, 500ms, 2m', '10s')
     .option('--min-tools <n>', 'fail tools_list when fewer tools are listed', positiveInt)
+    .option(
+      '--call <tool[=json]>',
+      'call a tool after tools/list (repeatable); only tools annotated readOnlyHint: true are called',
+      toolCall,
+      [],
+    )
+    .option('--allow-write', 'let --call call tools that are not annotated readOnlyHint: true')
     .option('--follow-redirects', 'follow up to 5 redirects (by default a redirect is a failure)')
     .addOption(
       new Option('--era <era>', 'pin the protocol era instead of detecting it')
@@ -51,7 +78,8 @@ Exit status: 0 healthy, 1 unhealthy, 2 bad usage.
 Examples:
   mcpwatch probe http://127.0.0.1:3001/mcp
   mcpwatch probe https://mcp.example.com/mcp -H "Authorization: Bearer $TOKEN" --timeout 5s
-  mcpwatch probe https://mcp.example.com/mcp --json | jq .failure`,
+  mcpwatch probe https://mcp.example.com/mcp --json | jq .failure
+  mcpwatch probe http://127.0.0.1:3001/mcp --call 'echo={"message":"ping"}'`,
     )
     .action(
       async (
@@ -65,6 +93,8 @@ Examples:
           followRedirects?: boolean;
           era: EraPin;
           blockPrivate?: boolean;
+          call: ToolCallSpec[];
+          allowWrite?: boolean;
         },
       ) => {
         let timeoutMs: number;
@@ -93,6 +123,9 @@ Examples:
             followRedirects: Boolean(o.followRedirects),
             era: o.era,
             blockPrivateAddresses: Boolean(o.blockPrivate),
+            ...(o.call.length
+              ? { calls: o.call.map((c) => ({ ...c, allowWrite: Boolean(o.allowWrite) })) }
+              : {}),
           });
           if (o.json) io.out(JSON.stringify(result, null, 2));
           else io.out(renderReport(result, io.tty ? colors : undefined), io.tty);
