@@ -41,7 +41,10 @@ function detail(r: ProbeResult, layer: LayerName): string {
       return l.tools_list.status === 'skipped' && !r.failure ? 'the server declares no tools capability' : '';
     case 'tool_call':
       return (l.tool_call?.calls ?? [])
-        .map((c) => `${c.tool} ${c.status === 'skipped' ? `skipped (${c.skipped ?? ''})` : `${c.status} ${ms(c.durationMs)}`}`)
+        .map(
+          (c) =>
+            `${c.tool} ${c.status === 'skipped' ? `skipped (${c.skipped ?? ''})` : `${c.status} ${ms(c.durationMs)}`}`,
+        )
         .join(' · ');
   }
 }

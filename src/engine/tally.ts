@@ -19,7 +19,14 @@ export interface Tally {
 }
 
 export function emptyTally(): Tally {
-  return { rounds: 0, failed: 0, failedByLayer: new Array<number>(LAYERS.length).fill(0), sloMs: 0, sloBadMs: 0, sloJitterMs: 0 };
+  return {
+    rounds: 0,
+    failed: 0,
+    failedByLayer: new Array<number>(LAYERS.length).fill(0),
+    sloMs: 0,
+    sloBadMs: 0,
+    sloJitterMs: 0,
+  };
 }
 
 /** failed / rounds, or null without rounds. */

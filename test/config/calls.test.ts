@@ -40,7 +40,11 @@ for (const [name, yaml, path] of [
   ['no tool', '      - { arguments: {} }\n', 'servers[0].calls[0]'],
   ['every 0', '      - { tool: echo, every: 0 }\n', 'servers[0].calls[0].every'],
   ['every without a unit in a string', '      - { tool: echo, every: "ten" }\n', 'servers[0].calls[0].every'],
-  ['an unknown expect key', '      - { tool: echo, expect: { contains: x } }\n', 'servers[0].calls[0].expect'],
+  [
+    'an unknown expect key',
+    '      - { tool: echo, expect: { contains: x } }\n',
+    'servers[0].calls[0].expect',
+  ],
   ['arguments not a map', '      - { tool: echo, arguments: [1] }\n', 'servers[0].calls[0].arguments'],
 ] as const)
   test(`refused: ${name}`, () => {

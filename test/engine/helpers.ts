@@ -68,7 +68,13 @@ function layers(failedAt: LayerName | null, total: number): ProbeResult['layers'
     return i < failedIndex ? 'ok' : i === failedIndex ? 'failed' : 'skipped';
   };
   // The whole probe split 10/30/40/20 between the layers.
-  const share: Record<LayerName, number> = { transport: 0.1, http: 0.3, initialize: 0.4, tools_list: 0.2, tool_call: 0 };
+  const share: Record<LayerName, number> = {
+    transport: 0.1,
+    http: 0.3,
+    initialize: 0.4,
+    tools_list: 0.2,
+    tool_call: 0,
+  };
   const d = (l: LayerName): number | null =>
     status(l) === 'skipped' ? null : Math.round(total * share[l] * 10) / 10;
   return {

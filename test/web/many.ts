@@ -49,7 +49,14 @@ function summary(name: string, i: number, now: number, rnd: () => number): Monit
     errorRate: rates,
     errorRateByLayer: byLayer,
     p95Ms: { '1h': 180 + (i % 50), '7d': 170 },
-    latencyMs: { total: p(120), transport: p(20), http: p(30), initialize: p(40), tools_list: p(30), tool_call: p(0) },
+    latencyMs: {
+      total: p(120),
+      transport: p(20),
+      http: p(30),
+      initialize: p(40),
+      tools_list: p(30),
+      tool_call: p(0),
+    },
     slo: {
       target: 99.9,
       windowMs: 30 * DAY_MS,

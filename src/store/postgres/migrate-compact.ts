@@ -140,7 +140,7 @@ export async function convertToCompact(c: pg.PoolClient): Promise<void> {
               http: r.failed_http,
               initialize: r.failed_initialize,
               tools_list: r.failed_tools_list,
-          tool_call: 0, // v1 rows predate the tool_call layer
+              tool_call: 0, // v1 rows predate the tool_call layer
             },
             latency: JSON.parse(r.latency) as Histogram,
             layerLatency: JSON.parse(r.layer_latency) as Record<LayerName, Histogram>,
