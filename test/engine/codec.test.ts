@@ -131,8 +131,8 @@ test('a format-1 state (four layers, five latency cells) reads as it was: no too
   const now = T0 + 3 * D - M;
   assert.deepEqual(summarize(old, now), summarize(sim.state, now));
   assert.equal(serializeState(old), serializeState(sim.state));
-  assert.ok(summarize(old, now).errorRateByLayer.tools_list['24h']! > 0);
-  assert.equal(summarize(old, now).latency.tool_call.p95, null);
+  assert.ok(summarize(old, now).errorRateByLayer['24h'].tools_list! > 0);
+  assert.equal(summarize(old, now).latencyMs.tool_call.p95, null);
 });
 
 test('an unknown format is refused, not guessed', () => {
