@@ -36,6 +36,7 @@ test('error rates per window and per layer: failed rounds / rounds', () => {
     http: (2 * n) / 64,
     initialize: 0,
     tools_list: n / 64,
+    tool_call: 0,
   });
   assert.deepEqual(s.errorRateByLayer, {
     '5m': byLayer(0),
