@@ -11,7 +11,7 @@
  * Rollup rows keep their counts and latency histograms as one varint blob (`encodeRollup`).
  */
 import { createHash } from 'node:crypto';
-import { LAYERS, type LayerName, type ProbeResult } from '../probe/types.js';
+import type { LayerName, ProbeResult } from '../probe/types.js';
 import type { Histogram } from '../util/histogram.js';
 import type { Rollup } from './store.js';
 
