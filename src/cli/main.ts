@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   lock: async () => (await import('./lock-command.js')).lockCommand,
   verify: async () => (await import('./verify-command.js')).verifyCommand,
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,
+  agent: async () => (await import('./agent-command.js')).agentCommand,
   import: async () => (await import('./import-command.js')).importCommand,
 };
 
