@@ -138,6 +138,19 @@ export class PostgresStore implements Store {
   }
 
   /**
+   * Inserts raw results as they are, keeping their ids, without touching rollups (one transaction):
+   * for copying a store (`mcpwatch migrate`), whose rollups are copied on their own.
+   */
+  async importResults(rows: readonly StoredResult[]): Promise<void> {
+    try {
+      await transaction(this.pool, (c) => insertResults(c, this.ids, rows));
+    } catch (err) {
+      this.ids.clear();
+      throw err;
+    }
+  }
+
+  /**
    * Adds rollups as deltas, merged into the buckets they name (one transaction): for tooling that
    * seeds or copies history without raw rows (benchmarks, tests, copying between stores).
    */

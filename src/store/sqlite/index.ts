@@ -87,6 +87,19 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * Inserts raw results as they are, keeping their ids, without touching rollups (one transaction):
+   * for copying a store (`mcpwatch migrate`), whose rollups are copied on their own.
+   */
+  async importResults(rows: readonly StoredResult[]): Promise<void> {
+    try {
+      this.conn.write(() => results.insertResults(this.conn, rows));
+    } catch (err) {
+      forgetNames(this.conn);
+      throw err;
+    }
+  }
+
+  /**
    * Adds rollups as deltas, merged into the buckets they name (one transaction): for tooling that
    * seeds or copies history without raw rows (benchmarks, tests, copying between stores).
    */
