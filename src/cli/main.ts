@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,
   agent: async () => (await import('./agent-command.js')).agentCommand,
   import: async () => (await import('./import-command.js')).importCommand,
+  migrate: async () => (await import('./migrate-command.js')).migrateCommand,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
