@@ -63,8 +63,8 @@ export const PLAIN_TABLES: Record<PlainTable, { key: string; columns: string[]; 
   },
 };
 
-/** Where a rollup page ended: the source's own key (server id, granularity, bucket, region id). */
-export type RollupCursor = [number, number, number, number];
+/** Where a rollup page ended: the source's own key (series id, bucket). */
+export type RollupCursor = [number, number];
 
 export interface StoreCopy {
   readonly store: Store;
@@ -90,18 +90,20 @@ const CODE_GRANULARITY = Object.fromEntries(
 
 interface RollupRow {
   sid: number;
-  g: number;
   b: number;
-  rid: number;
+  g: number;
   server: string;
   region: string;
   data: Uint8Array;
 }
 
+// The one place that knows how rollups lie at rest (../compact.ts: a series per server, granularity
+// and region; buckets in granularity units), the same on both backends.
 const ROLLUPS_SQL = (where: string, limit: string) =>
-  `SELECT r.server AS sid, r.granularity AS g, r.bucket AS b, r.region AS rid, s.name AS server,
-     n.name AS region, r.data FROM rollups r JOIN names s ON s.id = r.server JOIN names n ON n.id = r.region
-     ${where} ORDER BY r.server, r.granularity, r.bucket, r.region LIMIT ${limit}`;
+  `SELECT r.series AS sid, r.bucket AS b, s.granularity AS g, sv.name AS server, n.name AS region, r.data
+     FROM rollups r JOIN rollup_series s ON s.id = r.series
+     JOIN names sv ON sv.id = s.server JOIN names n ON n.id = s.region
+     ${where} ORDER BY r.series, r.bucket LIMIT ${limit}`;
 
 function toRollup(r: RollupRow): Rollup {
   const granularity = CODE_GRANULARITY[Number(r.g)]!;
@@ -116,7 +118,7 @@ function toRollup(r: RollupRow): Rollup {
 
 function lastKey(rows: RollupRow[]): RollupCursor | null {
   const r = rows.at(-1);
-  return r ? [Number(r.sid), Number(r.g), Number(r.b), Number(r.rid)] : null;
+  return r ? [Number(r.sid), Number(r.b)] : null;
 }
 
 /** The dump/load of this store; throws for a store that is neither SQLite nor PostgreSQL. */
@@ -150,7 +152,7 @@ function sqliteCopy(store: SqliteStore): StoreCopy {
       }).immediate();
     },
     async readRollups(after, limit) {
-      const where = after ? 'WHERE (r.server, r.granularity, r.bucket, r.region) > (?, ?, ?, ?)' : '';
+      const where = after ? 'WHERE (r.series, r.bucket) > (?, ?)' : '';
       const rows = db.prepare(ROLLUPS_SQL(where, '?')).all(...(after ?? []), limit) as RollupRow[];
       return { rows: rows.map(toRollup), last: lastKey(rows) };
     },
@@ -193,7 +195,7 @@ function postgresCopy(store: PostgresStore): StoreCopy {
       );
     },
     async readRollups(after, limit) {
-      const where = after ? 'WHERE (r.server, r.granularity, r.bucket, r.region) > ($1, $2, $3, $4)' : '';
+      const where = after ? 'WHERE (r.series, r.bucket) > ($1, $2)' : '';
       const params = [...(after ?? []), limit];
       const rows = (await pool.query<RollupRow>(ROLLUPS_SQL(where, `$${params.length}`), params)).rows;
       return { rows: rows.map(toRollup), last: lastKey(rows) };
