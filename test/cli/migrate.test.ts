@@ -19,6 +19,7 @@ import { GRANULARITIES } from '../../src/store/rollup.js';
 import type { OutboxMessage, Rollup, Store } from '../../src/store/store.js';
 import { createPgSchema, pgSkip, type PgSchema } from '../fixtures/pg.js';
 import { stored } from '../store/sample.js';
+import { main } from '../../src/cli/main.js';
 import { mcpwatch } from './process.js';
 
 const DAY = 86_400_000;
@@ -309,10 +310,13 @@ describe('mcpwatch migrate', pgSkip(), () => {
       [['--from', `sqlite:${file}`, '--to', `sqlite:${dir}/z.db`, '--batch', '0'], /--batch takes/],
     ];
     for (const [args, want] of cases) {
-      const run = await mcpwatch(['migrate', ...args], { timeoutMs: 20_000 });
-      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
-      assert.match(run.stderr, want);
-      assert.doesNotMatch(run.stderr, /:pw@/);
+      // In process (the same entry as bin.ts), so five cases do not start five processes.
+      let stderr = '';
+      const io = { out: () => {}, err: (t: string) => void (stderr += `${t}\n`), tty: false };
+      const code = await main(['node', 'mcpwatch', 'migrate', ...args], io);
+      assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
+      assert.match(stderr, want);
+      assert.doesNotMatch(stderr, /:pw@/);
     }
   });
 
