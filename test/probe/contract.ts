@@ -1,10 +1,10 @@
 /**
- * The ProbeResult contract, checked with ajv (JSON Schema 2020-12 + formats). The schema is read
- * from ../shared/contracts beside the repo when it exists (the source of truth), else from the
- * repo's own copy in schema/.
+ * The ProbeResult contract, checked with ajv (JSON Schema 2020-12 + formats). Results are checked
+ * against the repo's copy in schema/ (what this code emits); contract.test.ts holds that copy to
+ * ../shared/contracts beside the repo: identical, or an additive extension of it.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
@@ -13,7 +13,7 @@ import addFormatsModule from 'ajv-formats';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED_SCHEMA = path.resolve(REPO, '../shared/contracts/probe-result.schema.json');
 export const REPO_SCHEMA = path.join(REPO, 'schema/probe-result.schema.json');
-export const SCHEMA_PATH = existsSync(SHARED_SCHEMA) ? SHARED_SCHEMA : REPO_SCHEMA;
+export const SCHEMA_PATH = REPO_SCHEMA;
 
 // ajv and ajv-formats are CommonJS modules that also export themselves as `default`: under
 // NodeNext the default import is module.exports, so the class and the plugin sit on `.default`.
