@@ -158,7 +158,10 @@ describe('a pool of workers', () => {
       const q = probeDetailed(server.url, { signal: AbortSignal.timeout(300), timeoutMs: 8_000 });
       setTimeout(() => ac.abort(new Error('stop')), 300);
       const [b, a] = await Promise.all([p, q]);
-      assert.ok(performance.now() - t0 < 3_000, `took ${performance.now() - t0} ms`);
+      assert.ok(
+        performance.now() - t0 < 4_500,
+        `took ${performance.now() - t0} ms (the answer comes at 5 s)`,
+      );
       assert.deepEqual(shape(b.result), shape(a.result));
       assert.equal(b.result.ok, false);
     } finally {
@@ -176,7 +179,8 @@ describe('a pool of workers', () => {
       const slow = pool.probe(server.url, { timeoutMs: 30_000 });
       const crash = pool.probe(`${server.url}?crash-worker`, { timeoutMs: 30_000, region: 'eu' });
       const [a, b] = await Promise.all([slow, crash]);
-      assert.ok(performance.now() - t0 < 2_500, `took ${performance.now() - t0} ms`);
+      // Well before the 20 s answer and the 30 s deadline (the bound leaves room for a loaded machine).
+      assert.ok(performance.now() - t0 < 10_000, `took ${performance.now() - t0} ms`);
       for (const r of [a.result, b.result]) {
         assertMatchesContract(r);
         assert.equal(r.ok, false);
@@ -220,7 +224,7 @@ describe('a pool of workers', () => {
       const t0 = performance.now();
       const r = (await pool.probe(`${server.url}?hang-worker`, { timeoutMs: 500 })).result;
       const took = performance.now() - t0;
-      assert.ok(took >= 1_000 && took < 4_000, `took ${took} ms`);
+      assert.ok(took >= 1_000 && took < 10_000, `took ${took} ms`);
       assert.equal(r.failure?.code, 'malformed_http');
       assert.match(r.failure!.message, /its probe worker stopped \(exit code 1\)$/);
       assert.equal(pool.stats().restarts, 1);
