@@ -25,6 +25,7 @@ import { registerStatusRoutes } from './status/routes.js';
 import { storeHealth } from './store-health.js';
 import { errorPage } from './html/error-page.js';
 import { registerOtlp } from './otlp.js';
+import { addCompression } from './compression.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -95,6 +96,7 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) routes.push({ method, url: r.url });
   });
+  addCompression(app);
   app.decorateRequest('principal', null);
   addJsonParser(app);
   addFormParser(app);
@@ -114,48 +116,51 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
     return sendProblem(reply, problem);
   });
 
-  const now = () => view.now();
-  const tokens = new TokenStore(view.store, now);
-  const authFailures = new FailedAuth('bearer', 30, 60_000, now);
-  const metrics = opts.metrics ?? createWebMetrics(view);
-  const publicMetrics = opts.publicMetrics ?? config.server.publicMetrics ?? true;
+  // Routes load after the plugins above (compression), so that their onRoute hooks see every route.
+  void app.register(async (scope) => {
+    const now = () => view.now();
+    const tokens = new TokenStore(view.store, now);
+    const authFailures = new FailedAuth('bearer', 30, 60_000, now);
+    const metrics = opts.metrics ?? createWebMetrics(view);
+    const publicMetrics = opts.publicMetrics ?? config.server.publicMetrics ?? true;
 
-  app.get('/healthz', async (_req, reply) => {
-    const time = new Date(view.now()).toISOString();
-    const store = await storeHealth(view.store);
-    // Degraded: the database is away but writes wait in memory; 200 so that a liveness check does
-    // not restart the process (and lose them).
-    if (!store.ok && store.degraded) return reply.send({ status: 'degraded', time, store });
-    if (!store.ok) return reply.code(503).send({ status: 'failing', time, store });
-    return reply.send({ status: 'ok', time });
-  });
+    scope.get('/healthz', async (_req, reply) => {
+      const time = new Date(view.now()).toISOString();
+      const store = await storeHealth(view.store);
+      // Degraded: the database is away but writes wait in memory; 200 so that a liveness check does
+      // not restart the process (and lose them).
+      if (!store.ok && store.degraded) return reply.send({ status: 'degraded', time, store });
+      if (!store.ok) return reply.code(503).send({ status: 'failing', time, store });
+      return reply.send({ status: 'ok', time });
+    });
 
-  app.get('/metrics', async (req, reply) => {
-    if (!publicMetrics) await authenticateBearer(req, tokens, authFailures, 'read');
-    const { contentType, body } = await metrics.render();
-    return reply.type(contentType).send(body);
-  });
+    scope.get('/metrics', async (req, reply) => {
+      if (!publicMetrics) await authenticateBearer(req, tokens, authFailures, 'read');
+      const { contentType, body } = await metrics.render();
+      return reply.type(contentType).send(body);
+    });
 
-  app.get('/assets/:file', async (req, reply) => {
-    const asset = ASSETS[req.url.split('?')[0] ?? ''];
-    if (!asset) return sendProblem(reply, problemOf('not-found', 'no such asset'));
-    return reply
-      .header('Cache-Control', 'public, max-age=31536000, immutable')
-      .type(asset.type)
-      .send(asset.body);
-  });
+    scope.get('/assets/:file', async (req, reply) => {
+      const asset = ASSETS[req.url.split('?')[0] ?? ''];
+      if (!asset) return sendProblem(reply, problemOf('not-found', 'no such asset'));
+      return reply
+        .header('Cache-Control', 'public, max-age=31536000, immutable')
+        .type(asset.type)
+        .send(asset.body);
+    });
 
-  registerApi(app, API_ROUTES, { view, tokens, publicUrl }, authFailures);
-  registerMcpRoute(app, { source: viewSource(view), tokens, failures: authFailures, publicUrl });
-  if (view.telemetry) registerOtlp(app, { telemetry: view.telemetry, tokens, authFailures });
-  registerStatusRoutes(app, view);
-  const limit = opts.loginLimit ?? { attempts: 10, windowMs: 15 * 60_000 };
-  registerDashboard(app, {
-    view,
-    tokens,
-    sessions: new Sessions(view.store, tokens, now),
-    loginLimiter: new FailedAuth('login', limit.attempts, limit.windowMs, now),
-    secureCookies,
+    registerApi(scope, API_ROUTES, { view, tokens, publicUrl }, authFailures);
+    registerMcpRoute(scope, { source: viewSource(view), tokens, failures: authFailures, publicUrl });
+    if (view.telemetry) registerOtlp(scope, { telemetry: view.telemetry, tokens, authFailures });
+    registerStatusRoutes(scope, view);
+    const limit = opts.loginLimit ?? { attempts: 10, windowMs: 15 * 60_000 };
+    registerDashboard(scope, {
+      view,
+      tokens,
+      sessions: new Sessions(view.store, tokens, now),
+      loginLimiter: new FailedAuth('login', limit.attempts, limit.windowMs, now),
+      secureCookies,
+    });
   });
   return app;
 }
