@@ -61,6 +61,9 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
     retention: {
       rawMs: duration(raw.retention?.raw, DEFAULTS.retention.rawMs),
       rollupsMs: duration(raw.retention?.rollups, DEFAULTS.retention.rollupsMs),
+      ...(raw.retention?.minuteRollups !== undefined
+        ? { minuteRollupsMs: duration(raw.retention.minuteRollups, DEFAULTS.retention.rollupsMs) }
+        : {}),
     },
     scheduler: {
       concurrency: raw.scheduler?.concurrency ?? DEFAULTS.scheduler.concurrency,

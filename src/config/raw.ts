@@ -128,7 +128,7 @@ export interface RawConfig {
     region?: string;
   };
   storage?: { sqlite?: string; postgres?: string };
-  retention?: { raw?: RawDuration; rollups?: RawDuration };
+  retention?: { raw?: RawDuration; rollups?: RawDuration; minuteRollups?: RawDuration };
   scheduler?: { concurrency?: number; probeWorkers?: number };
   defaults?: RawProbeSettings;
   servers?: RawServer[];

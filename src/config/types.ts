@@ -112,7 +112,12 @@ export interface Config {
     region?: string;
   };
   storage: { sqlite: string } | { postgres: string };
-  retention: { rawMs: number; rollupsMs: number };
+  retention: {
+    rawMs: number;
+    rollupsMs: number;
+    /** Minute rollups only (absent: rollupsMs, like hour and day). */
+    minuteRollupsMs?: number;
+  };
   scheduler: {
     concurrency: number;
     /** Worker threads that run the probes (0: in the main thread); unset: every core but one, at least 2. */

@@ -524,6 +524,7 @@ export class Monitor {
       const pruned = await this.store.prune(
         now - this.config.retention.rawMs,
         now - this.config.retention.rollupsMs,
+        now - (this.config.retention.minuteRollupsMs ?? this.config.retention.rollupsMs),
       );
       if (pruned.raw || pruned.rollups) this.log.info(pruned, 'retention: pruned old rows');
     }

@@ -8,7 +8,7 @@ const FULL = `
 # yaml-language-server: $schema=../../schema/mcpwatch.schema.json
 server: { port: 9090, host: 0.0.0.0, publicUrl: "https://status.example.com/", public: true }
 storage: { postgres: "\${PG_URL}" }
-retention: { raw: 14d, rollups: 365d }
+retention: { raw: 14d, rollups: 365d, minuteRollups: 7d }
 scheduler: { concurrency: 500 }
 defaults:
   interval: 30s
@@ -102,7 +102,7 @@ const EXPECTED: Config = {
     region: 'local',
   },
   storage: { postgres: 'postgres://mcpwatch@db.internal/mcpwatch' },
-  retention: { rawMs: 14 * DAY, rollupsMs: 365 * DAY },
+  retention: { rawMs: 14 * DAY, rollupsMs: 365 * DAY, minuteRollupsMs: 7 * DAY },
   scheduler: { concurrency: 500 },
   servers: [
     {

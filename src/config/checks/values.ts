@@ -42,6 +42,9 @@ function checkRetention(ctx: CheckContext, retention: Record<string, unknown>): 
   if (raw !== undefined && raw < 3_600_000) ctx.problems.error(['retention', 'raw'], 'must be at least 1h');
   if (rollups !== undefined && rollups < 86_400_000)
     ctx.problems.error(['retention', 'rollups'], 'must be at least 1d');
+  const minute = ms(retention['minuteRollups']);
+  if (minute !== undefined && minute < 3_600_000)
+    ctx.problems.error(['retention', 'minuteRollups'], 'must be at least 1h');
   const effectiveRaw = raw ?? DEFAULTS.retention.rawMs;
   if (rollups !== undefined && rollups < effectiveRaw) {
     ctx.problems.warning(
