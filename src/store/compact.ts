@@ -146,11 +146,33 @@ export function compactResult(result: ProbeResult, at: number): CompactResult {
     else w.uint(zigzag(cents - predict(got, copy, at)) + 1);
     got.push(cents);
   });
+  // The tool_call layer (present only when calls are configured): its duration and each call's,
+  // after the rest, so values written before it existed read unchanged.
+  const toolCall = parentOf(copy, ['layers', 'tool_call', 'durationMs']);
+  if (toolCall) {
+    w.uint(takeCents(toolCall, 'durationMs'));
+    const calls = Array.isArray(toolCall['calls']) ? (toolCall['calls'] as unknown[]) : [];
+    w.uint(calls.length);
+    for (const call of calls) w.uint(isObject(call) ? takeCents(call, 'durationMs') : 0);
+  }
   const template = JSON.stringify(copy);
   const values = w.buffer();
   if (JSON.stringify(expandResult(template, values, at)) === text)
     return { template, hash: templateHash(template), values };
   return { template: text, hash: templateHash(text), values: Buffer.alloc(0) };
+}
+
+/** A number in hundredths as zigzag + 1, replaced by null in `parent`; 0 (left alone) otherwise. */
+function takeCents(parent: Json, key: string): number {
+  const v = parent[key];
+  const cents = typeof v === 'number' ? Math.round(v * 100) : NaN;
+  if (!(Math.abs(cents) < MAX_CENTS) || cents / 100 !== v) return 0;
+  parent[key] = null;
+  return zigzag(cents) + 1;
+}
+
+function putCents(parent: Json, key: string, code: number): void {
+  if (code !== 0) parent[key] = unzigzag(code - 1) / 100;
 }
 
 /** The result `compactResult` split, exactly as it was written. */
@@ -167,6 +189,16 @@ export function expandResult(template: string, values: Uint8Array, at: number): 
     got.push(cents);
     const parent = parentOf(result, path);
     if (cents !== null && parent) parent[path[path.length - 1]!] = cents / 100;
+  }
+  const toolCall = parentOf(result, ['layers', 'tool_call', 'durationMs']);
+  if (toolCall && !r.done) {
+    putCents(toolCall, 'durationMs', r.uint());
+    const calls = Array.isArray(toolCall['calls']) ? (toolCall['calls'] as unknown[]) : [];
+    for (let n = r.uint(), i = 0; i < n; i++) {
+      const code = r.uint();
+      const call = calls[i];
+      if (isObject(call)) putCents(call, 'durationMs', code);
+    }
   }
   return result as unknown as ProbeResult;
 }

@@ -97,6 +97,36 @@ const CASES: [string, (at: number) => ProbeResult][] = [
       }),
   ],
   [
+    'tool calls timed, one skipped',
+    (at) =>
+      edited(at, (r) => {
+        r.layers.tool_call = {
+          status: 'ok',
+          durationMs: 87.65,
+          calls: [
+            { tool: 'echo', status: 'ok', durationMs: 41.2 },
+            { tool: 'get-sum', status: 'ok', durationMs: 46.45 },
+            { tool: 'gzip', status: 'skipped', durationMs: null, skipped: 'not_read_only' },
+          ],
+        };
+      }),
+  ],
+  [
+    'a tool call that failed',
+    (at) =>
+      edited(at, (r) => {
+        r.ok = false;
+        r.failure = { layer: 'tool_call', code: 'tool_error', message: 'echo answered isError' };
+        r.layers.tool_call = {
+          status: 'failed',
+          durationMs: 12.5,
+          calls: [
+            { tool: 'echo', status: 'failed', durationMs: 12.5, code: 'tool_error', message: 'isError' },
+          ],
+        };
+      }),
+  ],
+  [
     'timing given as a string',
     (at) => edited(at, (r) => ((r.layers.initialize as { durationMs: unknown }).durationMs = '40')),
   ],

@@ -8,7 +8,7 @@ import { openStore, StoreUnavailableError } from '../../src/store/open.js';
 import { createPgSchema, pgSchemaExists, pgSkip, type PgSchema } from '../fixtures/pg.js';
 import { storeContract } from './contract.js';
 import { assertReadsAsV1, v1Rows, type V1Result, type V1Rollup } from './migration-v1.js';
-import { stored } from './sample.js';
+import { stored, withToolCall } from './sample.js';
 import { createV1Postgres, writeV1Postgres } from './v1-format.js';
 
 const schemas: PgSchema[] = [];
@@ -129,7 +129,7 @@ describe('PostgreSQL compact results', pgSkip(), () => {
     const store = await openPostgresStore((await fresh()).url);
     try {
       const rows = Array.from({ length: 200 }, (_, i) =>
-        stored('alpha', 'eu', T0 + i * 60_000, { durationMs: 100 + i / 100 }),
+        withToolCall(stored('alpha', 'eu', T0 + i * 60_000, { durationMs: 100 + i / 100 }), i),
       );
       await store.writeResults(rows);
       const q = async (sql: string) => Number((await store.pool.query<{ n: string }>(sql)).rows[0]!.n);

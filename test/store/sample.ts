@@ -133,3 +133,21 @@ export function realisticResult(
       : null,
   };
 }
+
+/** Rounded to hundredths, as the prober rounds timings. */
+const cents = (n: number): number => Math.round(n * 100) / 100;
+
+/** `row` with a tool_call layer of two calls whose durations vary with `i` (as real calls do). */
+export function withToolCall(row: StoredResult, i: number): StoredResult {
+  const calls = [
+    { tool: 'echo', status: 'ok' as const, durationMs: cents(10 + i / 100) },
+    { tool: 'get-sum', status: 'ok' as const, durationMs: 20 + (i % 7) },
+  ];
+  return {
+    ...row,
+    result: {
+      ...row.result,
+      layers: { ...row.result.layers, tool_call: { status: 'ok', durationMs: cents(30 + i / 10), calls } },
+    },
+  };
+}

@@ -10,7 +10,7 @@ import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js';
 import { storeContract } from './contract.js';
 import { assertReadsAsV1, v1Rows, type V1Result, type V1Rollup } from './migration-v1.js';
-import { stored } from './sample.js';
+import { stored, withToolCall } from './sample.js';
 import { createV1Sqlite, writeV1Sqlite } from './v1-format.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-store-'));
@@ -166,7 +166,7 @@ describe('SQLite compact results', () => {
     const store = openSqliteStore(':memory:');
     try {
       const rows = Array.from({ length: 200 }, (_, i) => ({
-        ...stored('alpha', 'eu', T0 + i * 60_000, { durationMs: 100 + i / 100 }),
+        ...withToolCall(stored('alpha', 'eu', T0 + i * 60_000, { durationMs: 100 + i / 100 }), i),
       }));
       await store.writeResults(rows);
       assert.equal(store.db.prepare('SELECT count(*) FROM result_templates').pluck().get(), 1);
