@@ -111,7 +111,12 @@ export class SourceSync {
         delta.push(...page.entries);
       read = delta.length;
       for (const e of delta) {
-        if (e.updatedAt !== null && (since === null || e.updatedAt > since)) since = e.updatedAt;
+        // Compared as instants: RFC 3339 texts of different precision do not sort as strings.
+        if (
+          e.updatedAt !== null &&
+          Date.parse(e.updatedAt) > (since === null ? -Infinity : Date.parse(since))
+        )
+          since = e.updatedAt;
         if (!e.isLatest) continue;
         if (e.status === 'deleted') known.delete(e.name);
         else known.set(e.name, e);

@@ -76,9 +76,13 @@ describe('a status page of a whole source', () => {
   });
 
   test('grouped by namespace, 100 to a page, the open incident counted', async () => {
-    const started = performance.now();
+    // Warm (route compilation, JIT) on another page, then measure CPU time, which a busy shared
+    // machine does not inflate the way it does wall time.
+    await app.inject({ url: '/status/ecosystem?page=50' });
+    const cpu = process.cpuUsage();
     const res = await app.inject({ url: '/status/ecosystem' });
-    const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    const ms = (used.user + used.system) / 1000;
     assert.equal(res.statusCode, 200);
     const body = res.body;
     assert.match(body, /data-matched="5000">\s*Servers 1–100 of 5000/);
@@ -92,8 +96,8 @@ describe('a status page of a whole source', () => {
     assert.match(body, /<a rel="next" href="\/status\/ecosystem\?page=2">/);
     assert.match(body, /Page 1 of 50/);
     assert.doesNotMatch(body, /private-one/);
-    // One pass over the servers and 100 rows, whatever N is: far below a second on a quiet machine.
-    assert.ok(ms < 3_000, `rendered in ${Math.round(ms)} ms`);
+    // One pass over the 5,000 servers and 100 rows (each judged from the store here), whatever N is.
+    assert.ok(ms < 1_500, `rendered in ${Math.round(ms)} ms of CPU`);
   });
 
   test('search: by name or registry name; the page keeps the query', async () => {

@@ -14,7 +14,7 @@ import { Monitor } from '../../src/monitor/monitor.js';
 import { monitorTarget, withSources } from '../../src/monitor/sources.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
 import type { SourceRunner } from '../../src/registry/runner.js';
-import type { SyncOutcome } from '../../src/registry/sync.js';
+import { SourceSync, type SyncOutcome } from '../../src/registry/sync.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
 import { ok } from '../engine/helpers.js';
@@ -267,4 +267,41 @@ sources:
     assert.deepEqual(full.removed, ['com-example-fixed-header']);
     assert.equal(names().includes('com-example-fixed-header'), false);
   });
+});
+
+test('the updated_since mark is the latest instant seen, whatever the precision of the texts', async () => {
+  const reg = await startRegistry([
+    {
+      name: 'a.example/one',
+      updatedAt: '2025-10-01T00:00:00.500Z',
+      remotes: [{ type: 'sse', url: 'https://one.example.com/sse' }],
+    },
+    {
+      name: 'a.example/two',
+      updatedAt: '2025-10-01T00:00:00Z',
+      remotes: [{ type: 'sse', url: 'https://two.example.com/sse' }],
+    },
+  ]);
+  const meta = new Map<string, string>();
+  const store = {
+    getMeta: async (k: string) => meta.get(k) ?? null,
+    setMeta: async (k: string, v: string | null) => void (v === null ? meta.delete(k) : meta.set(k, v)),
+  };
+  const applied: string[][] = [];
+  const target = {
+    servers: () => [],
+    apply: async (c: { upsert: { name: string }[] }) => void applied.push(c.upsert.map((u) => u.name)),
+  };
+  const sync = new SourceSync({ name: 'p', registry: reg.url, search: null, everyMs: 3_600_000 }, store, {
+    now: () => T0,
+  });
+  try {
+    assert.ok((await sync.run(target)).ok);
+    assert.deepEqual(applied, [['a-example-one', 'a-example-two']]);
+    reg.requests.length = 0;
+    assert.ok((await sync.run(target)).ok);
+    assert.equal(reg.requests[0]?.get('updated_since'), '2025-10-01T00:00:00.500Z');
+  } finally {
+    await reg.close();
+  }
 });
