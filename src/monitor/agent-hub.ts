@@ -169,6 +169,8 @@ export function resultProblem(r: ProbeResult): string | null {
   if (typeof r.layers !== 'object' || r.layers === null) return 'layers';
   for (const l of LAYERS) {
     const layer = r.layers[l] as { status?: unknown } | undefined;
+    // tool_call is opt-in: absent unless the server has calls configured.
+    if (layer === undefined && l === 'tool_call') continue;
     if (typeof layer !== 'object' || layer === null || typeof layer.status !== 'string') return `layers.${l}`;
   }
   if (r.failure !== null) {

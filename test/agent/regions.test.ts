@@ -206,6 +206,26 @@ describe('regional agents and quorum (issue 11)', { timeout: 180_000 }, () => {
     assert.ok((await results('us', t0)).every((r) => r.ok));
     const incidents = await api<{ items: Incident[] }>('/incidents?server=shop');
     assert.deepEqual(incidents.items, []);
+    // Per-region results and latency, as the API (and the dashboard's Regions table) show them.
+    const regions = await api<{
+      hubRegion: string;
+      regions: {
+        region: string;
+        hub: boolean;
+        last: { ok: boolean; failure: { layer: string; code: string } | null } | null;
+        lastHour: { probes: number; p95: number | null };
+        agent: { online: boolean } | null;
+      }[];
+    }>('/servers/shop/regions');
+    const by = new Map(regions.regions.map((r) => [r.region, r]));
+    assert.deepEqual([...by.keys()], ['local', 'eu', 'us']);
+    assert.equal(by.get('local')!.hub, true);
+    assert.equal(by.get('local')!.agent, null);
+    const euFailure = by.get('eu')!.last?.failure;
+    assert.deepEqual([euFailure?.layer, euFailure?.code], ['http', 'status_5xx']);
+    assert.equal(by.get('us')!.last?.ok, true);
+    assert.equal(by.get('us')!.agent?.online, true);
+    for (const r of ['local', 'us']) assert.ok((by.get(r)!.lastHour.p95 ?? 0) > 0, `${r} has a p95`);
   });
 
   it('two regions of three failing: a P1', async () => {

@@ -7,6 +7,9 @@ import { AgentRouteError, MAX_PUSH_RESULTS, type AgentHubFace, type PushBody } f
 import { ProblemError } from '../http/problem.js';
 import type { MonitorView } from '../../monitor/monitor-view.js';
 import type { ApiRoute } from './route.js';
+import { requireServer } from './common.js';
+import { serverParams } from './schemas.js';
+import { regionRows } from '../regions.js';
 
 const region = { type: 'string', pattern: '^[a-z0-9-]{1,64}$' };
 const agentId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' };
@@ -96,6 +99,26 @@ export const agentRoutes: ApiRoute[] = [
       } catch (err) {
         refused(err);
       }
+    },
+  },
+  {
+    method: 'GET',
+    path: '/servers/:name/regions',
+    access: 'read',
+    tag: 'agents',
+    summary:
+      'A server region by region: the last result, probes, error rate and p50/p95 of the last hour, the agent online',
+    params: serverParams,
+    response: { status: 200, description: 'the regions', schema: { type: 'object' } },
+    problems: [404],
+    async handler({ params }, { view }) {
+      const server = requireServer(view, params.name!);
+      const hubRegion = view.agents?.hubRegion ?? view.config().server.region ?? 'local';
+      return {
+        server: server.name,
+        hubRegion,
+        regions: await regionRows(view.store, server, view.now(), hubRegion, view.agents?.agents() ?? []),
+      };
     },
   },
   {

@@ -1,5 +1,7 @@
 /** One server: state, charts over a chosen window, rates and latency per layer, SLO, TLS, probe log, tools, incidents. */
 import { decodeCursor, encodeCursor } from '../api/common.js';
+import { regionRows } from '../regions.js';
+import { regionsTable } from './regions-table.js';
 import type { Session } from '../auth/sessions.js';
 import { diffSurfaces, type SurfaceDiff } from '../drift.js';
 import { html } from '../html/escape.js';
@@ -87,6 +89,10 @@ export async function serverPage(
     results.length > LOG_PAGE && last?.id !== undefined
       ? `${base}?window=${windowName}${onlyFailed ? '&failed=1' : ''}&before=${encodeCursor(last.id)}#log`
       : null;
+  const hubRegion = view.agents?.hubRegion ?? view.config().server.region ?? 'local';
+  const regions = server.regions.some((r) => r !== hubRegion)
+    ? await regionRows(view.store, server, now, hubRegion, view.agents?.agents() ?? [])
+    : null;
   const csrf = csrfField(session);
   const body = html`<h1>
       ${name}
@@ -115,6 +121,12 @@ export async function serverPage(
     ${rateTable(rates)}
     <h2>Latency by layer</h2>
     ${chosen[0] ? latencyTable(chosen[0]) : ''}
+    ${
+      regions
+        ? html`<h2 id="regions">Regions</h2>
+            ${regionsTable(regions, now)}`
+        : ''
+    }
     <h2 id="tool-calls">Tool calls (real traffic)</h2>
     ${toolCallsSection(view, server, now)}
     <div class="grid">${sloPanel(summary, now)}${tlsPanel(summary, log[0])}</div>
