@@ -51,11 +51,13 @@ function writeBatches(start: number): StoredResult[][] {
     const round = Math.floor(n / (SERVERS * 2));
     const at = start + round * 60_000 + (n % SERVERS) * 600;
     const fail = rnd() < 0.05;
-    const ms = 40 + rnd() * 200;
+    // Timings in hundredths of a ms, as the prober rounds them.
+    const ms = Math.round((40 + rnd() * 200) * 100) / 100;
+    const part = (k: number) => Math.round(ms * k * 100) / 100;
     batch.push(
       stored(name(n % SERVERS), n % 2 ? 'us' : 'eu', at, {
         durationMs: ms,
-        layerMs: { transport: ms * 0.2, http: ms * 0.3, initialize: ms * 0.3, tools_list: ms * 0.2 },
+        layerMs: { transport: part(0.2), http: part(0.3), initialize: part(0.3), tools_list: part(0.2) },
         ...(fail ? { failLayer: 'http' as const, code: 'status_5xx' as const } : {}),
       }),
     );
