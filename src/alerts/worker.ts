@@ -67,6 +67,12 @@ export interface WorkerOptions {
   pollMs?: number;
   failureWarningThreshold?: number;
   onEvent?: (e: DeliveryEvent) => void;
+  /**
+   * When several instances share the outbox: claims this instance's pending messages for a pass and
+   * says until when the claim holds. An attempt starts only when the claim outlasts its deadline, so
+   * no other instance can take the message while it is in flight. Absent: every pending message.
+   */
+  claim?: (now: number, limit: number) => Promise<{ messages: OutboxMessage[]; until: number }>;
 }
 
 export interface PassSummary {
@@ -192,7 +198,10 @@ export class DeliveryWorker {
     await this.restoreDisabled();
     // Every pending message, not only due ones: a channel's later messages must wait behind an
     // earlier one that is waiting for its retry.
-    const pending = await this.opts.store.dueOutbox(FAR_FUTURE, this.opts.batchSize ?? 1_000);
+    const limit = this.opts.batchSize ?? 1_000;
+    const { messages: pending, until } = this.opts.claim
+      ? await this.opts.claim(this.now(), limit)
+      : { messages: await this.opts.store.dueOutbox(FAR_FUTURE, limit), until: FAR_FUTURE };
     const byChannel = new Map<string, OutboxMessage[]>();
     for (const m of [...pending].sort(byAge)) {
       const list = byChannel.get(m.channel);
@@ -200,12 +209,17 @@ export class DeliveryWorker {
       else byChannel.set(m.channel, [m]);
     }
     this.book.setPending(new Map([...byChannel].map(([c, ms]) => [c, ms.length])));
-    await Promise.all([...byChannel].map(([name, msgs]) => this.drain(name, msgs, summary)));
+    await Promise.all([...byChannel].map(([name, msgs]) => this.drain(name, msgs, summary, until)));
     return summary;
   }
 
   /** Sends a channel's messages in order until one has to wait. */
-  private async drain(name: string, msgs: OutboxMessage[], summary: PassSummary): Promise<void> {
+  private async drain(
+    name: string,
+    msgs: OutboxMessage[],
+    summary: PassSummary,
+    claimedUntil: number,
+  ): Promise<void> {
     const channel = this.channels.get(name);
     for (const m of msgs) {
       if (this.shutdown.signal.aborted || m.id === undefined) return;
@@ -233,6 +247,8 @@ export class DeliveryWorker {
         );
         continue;
       }
+      // The claim must outlive the attempt's hard deadline; otherwise the next pass claims again.
+      if (claimedUntil !== FAR_FUTURE && claimedUntil - now <= this.deadlineMs(channel) + 1_000) return;
       const recipients = this.metaStore ? recipientLog(this.metaStore, m.key) : null;
       const outcome = await this.attempt(channel, m.payload, m, now, recipients);
       const goOn = await this.record(m, name, outcome, summary);
@@ -248,7 +264,7 @@ export class DeliveryWorker {
     now: number,
     recipients: MessageRecipients | null,
   ): Promise<DeliveryOutcome> {
-    const timeoutMs = channel.timeoutMs ?? this.opts.attemptTimeoutMs ?? 10_000;
+    const timeoutMs = this.deadlineMs(channel);
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.shutdown.signal]);
     let timer: NodeJS.Timeout | undefined;
     // Backstop for a channel that ignores its signal.
@@ -270,6 +286,10 @@ export class DeliveryWorker {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private deadlineMs(channel: Channel): number {
+    return channel.timeoutMs ?? this.opts.attemptTimeoutMs ?? 10_000;
   }
 
   /** Records one attempt; returns whether the channel may go on with its next message. */

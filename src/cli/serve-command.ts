@@ -9,7 +9,7 @@ import { AgentHub } from '../monitor/agent-hub.js';
 import { monitorTarget, withSources } from '../monitor/sources.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
 import { realClock } from '../scheduler/index.js';
-import { openStore, StoreUnavailableError } from '../store/open.js';
+import { leasesFor, openStore, StoreUnavailableError } from '../store/open.js';
 import { createLogger } from '../util/logger.js';
 import { watchStore } from '../web/store-health.js';
 import {
@@ -98,11 +98,13 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
           { probeWorkers: workers },
           workers > 0 ? `probing in ${workers} worker threads` : 'probing in the main thread',
         );
+        // On PostgreSQL several serve instances split the servers by leases (docs/deployment.md).
         const monitor = new Monitor({
           config,
           store,
           log,
           maintenance: changed.maintenance,
+          leases: leasesFor(store),
           ...(pool && { probe: pool.probe }),
         });
         const telemetry = new ToolTelemetry({
@@ -138,6 +140,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         telemetry.start();
         const token = await ensureFirstToken(store);
         const web = await startWeb(view, { metrics, port, logger: false });
+        monitor.keeper?.setUrl(web.url);
         log.info(
           { url: web.url },
           `dashboard at ${web.url}/ · status pages at ${web.url}/status/SLUG · metrics at ${web.url}/metrics`,

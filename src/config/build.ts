@@ -69,6 +69,11 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       concurrency: raw.scheduler?.concurrency ?? DEFAULTS.scheduler.concurrency,
       ...(raw.scheduler?.probeWorkers !== undefined ? { probeWorkers: raw.scheduler.probeWorkers } : {}),
     },
+    cluster: {
+      heartbeatMs: duration(raw.cluster?.heartbeat, DEFAULTS.cluster.heartbeatMs),
+      leaseTtlMs: duration(raw.cluster?.leaseTtl, DEFAULTS.cluster.leaseTtlMs),
+      outboxClaimMs: duration(raw.cluster?.outboxClaim, DEFAULTS.cluster.outboxClaimMs),
+    },
     servers: (raw.servers ?? []).map((s) => buildServer(s, raw.defaults ?? {}, baseDir)),
     channels,
     routes,

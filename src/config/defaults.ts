@@ -11,6 +11,7 @@ export const DEFAULTS = {
   storage: { sqlite: './data/mcpwatch.db' },
   retention: { rawMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },
   scheduler: { concurrency: 100 },
+  cluster: { heartbeatMs: 5_000, leaseTtlMs: 15_000, outboxClaimMs: 60_000 },
   intervalMs: 60_000,
   timeoutMs: 10_000,
   confirm: { everyMs: 15_000, failures: 3 },

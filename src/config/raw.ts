@@ -130,6 +130,7 @@ export interface RawConfig {
   storage?: { sqlite?: string; postgres?: string };
   retention?: { raw?: RawDuration; rollups?: RawDuration; minuteRollups?: RawDuration };
   scheduler?: { concurrency?: number; probeWorkers?: number };
+  cluster?: { heartbeat?: RawDuration; leaseTtl?: RawDuration; outboxClaim?: RawDuration };
   defaults?: RawProbeSettings;
   servers?: RawServer[];
   channels?: RawChannel[];

@@ -123,6 +123,11 @@ export interface Config {
     /** Worker threads that run the probes (0: in the main thread); unset: every core but one, at least 2. */
     probeWorkers?: number;
   };
+  /**
+   * Several `serve` instances on one PostgreSQL (ignored on SQLite): how often each beats, how long
+   * its leases last without a beat, and how long it holds the outbox messages it claimed.
+   */
+  cluster: { heartbeatMs: number; leaseTtlMs: number; outboxClaimMs: number };
   servers: ServerConfig[];
   channels: ChannelConfig[];
   routes: Record<Severity, string[]>;

@@ -66,6 +66,29 @@ export interface ChannelHealth {
   pending: number;
 }
 
+/** One `serve` instance sharing the store (PostgreSQL), as /healthz and the dashboard show it. */
+export interface InstanceSummary {
+  id: string;
+  host: string;
+  pid: number;
+  url: string | null;
+  startedAt: number;
+  heartbeatAt: number;
+  /** False once its heartbeat is older than the lease TTL: its leases are free for the others. */
+  alive: boolean;
+  /** Servers it holds now. */
+  leases: string[];
+}
+
+/** Who probes and judges which server when several instances share the store. */
+export interface ClusterSummary {
+  /** This instance's id. */
+  self: string;
+  instances: InstanceSummary[];
+  /** Servers no live instance holds right now (between a death and the takeover). */
+  unheld: string[];
+}
+
 /** A config problem with a server change, e.g. { path: 'url', message: 'must be http or https' }. */
 export interface ChangeProblem {
   path: string;
@@ -122,6 +145,9 @@ export interface MonitorView {
   removeMaintenance(id: string): Promise<boolean>;
 
   channelHealth(): ChannelHealth[];
+
+  /** The instances sharing the store and their leases; absent or null when this one is alone (SQLite). */
+  cluster?(): Promise<ClusterSummary | null>;
 
   /** Real traffic (OpenTelemetry): OTLP ingest and per-tool stats; absent, /v1/* is not served. */
   readonly telemetry?: TelemetryFace;

@@ -48,11 +48,14 @@ import type {
 import { probeDetailed, type FullProbeOptions } from '../probe/index.js';
 import type { EraPin, ProbeOutcome, ProbeResult } from '../probe/types.js';
 import { realClock, Scheduler, type Clock, type ProbeSlot, type TimerHandle } from '../scheduler/index.js';
+import { newInstanceIdentity, type InstanceIdentity, type Leases } from '../store/leases.js';
 import type { OutboxMessage, Store } from '../store/store.js';
 import { isTransientStoreError } from '../store/transient.js';
 import type { Logger } from '../util/logger.js';
 import { CallSchedule } from './call-schedule.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { LeaseKeeper } from './leases.js';
+import { mergeStoredIncident } from './reconcile.js';
 import { applyAckRequests } from './requests.js';
 import { restoreStates } from './restore.js';
 import { ResultWriter } from './result-writer.js';
@@ -85,9 +88,17 @@ export interface MonitorDeps {
   saveEveryMs?: number;
   /** Maintenance windows added through the API (the config's own come from `config`). */
   maintenance?: MaintenanceWindow[];
+  /**
+   * Shared with other instances (store/open.ts leasesFor): this instance probes, judges and delivers
+   * only what it holds. Absent or not shared: everything is this instance's.
+   */
+  leases?: Leases;
+  identity?: InstanceIdentity;
 }
 
 const ACK_SECRET_KEY = 'ack-secret';
+/** Shared store: how stale the state of servers other instances judge may be when read. */
+const FOLLOW_EVERY_MS = 1_000;
 /** How often time alone is judged per server. */
 const ENGINE_TICK_MS = 60_000;
 
@@ -120,6 +131,13 @@ export class Monitor {
   private lastDeliveryErrorAt = -Infinity;
   private stopped = false;
   private ticking: Promise<void> = Promise.resolve();
+  /** Set when the store is shared with other instances. */
+  readonly keeper: LeaseKeeper | null = null;
+  /** Servers gained by a handover, waiting for one interval after their last probe. */
+  private readonly laterTimers = new Map<string, TimerHandle>();
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  private following: Promise<void> | null = null;
+  private followedAt = 0;
 
   constructor(deps: MonitorDeps) {
     this.config = deps.config;
@@ -137,7 +155,28 @@ export class Monitor {
       agents: this.config.agents,
       now: () => this.clock.now(),
     });
+    const leases = deps.leases?.shared ? deps.leases : null;
+    if (leases)
+      this.keeper = new LeaseKeeper(
+        leases,
+        deps.identity ?? newInstanceIdentity(this.clock.now()),
+        this.config.cluster,
+        {
+          serverNames: () => [...this.tracked.keys()],
+          adopt: (name, takeover) => this.adopt(name, takeover),
+          drop: (name, save) => this.drop(name, save),
+        },
+        this.clock,
+        this.log,
+      );
+    const claimMs = this.config.cluster.outboxClaimMs;
     this.worker = new DeliveryWorker({
+      ...(leases && {
+        claim: async (now: number, limit: number) => ({
+          messages: await leases.claimOutbox(this.keeper!.id, now, claimMs, limit),
+          until: now + claimMs,
+        }),
+      }),
       store: this.store,
       channels: createChannels(this.config.channels),
       now: () => this.clock.now(),
@@ -208,7 +247,7 @@ export class Monitor {
         savedAt: r?.savedAt ?? 0,
         tickedAt: 0,
       });
-      if (r?.events.length)
+      if (r?.events.length && this.owns(cfg.name))
         await this.queue.run(cfg.name, () =>
           this.commit(
             this.tracked.get(cfg.name)!,
@@ -221,11 +260,20 @@ export class Monitor {
           ),
         );
     }
-    for (const t of this.tracked.values()) this.scheduler.add(scheduled(t.cfg, this.regional));
+    for (const t of this.tracked.values())
+      if (this.owns(t.cfg.name)) this.scheduler.add(scheduled(t.cfg, this.regional));
     this.scheduler.start();
+    await this.keeper?.start();
     this.worker.start();
     this.armTick();
-    this.log.info({ servers: this.tracked.size, store: this.store.kind }, 'monitoring started');
+    this.log.info(
+      {
+        servers: this.tracked.size,
+        store: this.store.kind,
+        ...(this.keeper && { instance: this.keeper.id, held: this.keeper.status().held.length }),
+      },
+      'monitoring started',
+    );
   }
 
   /** Stops probing; in-flight probes finish (or are cut at their deadline); everything is written. */
@@ -233,19 +281,24 @@ export class Monitor {
     if (this.stopped) return;
     this.stopped = true;
     if (this.tickTimer !== null) this.clock.clearTimer(this.tickTimer);
+    await this.keeper?.stop();
+    for (const timer of this.laterTimers.values()) this.clock.clearTimer(timer);
     await this.scheduler.stop();
     await this.ticking;
     await this.queue.idle();
     await this.writer.flush();
     const now = this.now();
     await this.store.writeJudgement({
-      engineState: [...this.tracked.values()].map((t) => ({
-        server: t.cfg.name,
-        state: serializeState(t.state),
-        at: now,
-      })),
+      engineState: [...this.tracked.values()]
+        .filter((t) => this.owns(t.cfg.name))
+        .map((t) => ({
+          server: t.cfg.name,
+          state: serializeState(t.state),
+          at: now,
+        })),
     });
     await this.worker.stop();
+    await this.keeper?.leave();
     this.log.info('monitoring stopped; every result written');
   }
 
@@ -260,12 +313,19 @@ export class Monitor {
     if (!t) return { ok: true };
     const at = this.now();
     const calls = t.cfg.calls?.length ? this.calls.plan(s.name, t.cfg.calls, at) : undefined;
-    const outcome = await this.probeFn(t.cfg.url, {
+    const run = this.probeFn(t.cfg.url, {
       ...this.probeOptions(t.cfg, slot.signal, slot.region),
       ...(calls ? { calls } : {}),
+    }).then((outcome) => {
+      if (t.cfg.calls?.length) this.noteCalls(t.cfg, outcome.result, at);
+      return this.ingest(s.name, outcome, at);
     });
-    if (t.cfg.calls?.length) this.noteCalls(t.cfg, outcome.result, at);
-    return { ok: await this.ingest(s.name, outcome, at) };
+    this.inflight.set(s.name, run);
+    try {
+      return { ok: await run };
+    } finally {
+      if (this.inflight.get(s.name) === run) this.inflight.delete(s.name);
+    }
   }
 
   /** Probes one server now, outside its schedule; stored and judged like any other probe. */
@@ -327,6 +387,8 @@ export class Monitor {
       const { result } = outcome;
       const ok = judgeResult(result, t.cfg.rules).failure === null;
       this.writer.add({ server: name, region: result.region ?? 'local', at, ok, result });
+      // A probe that finished after the lease went: kept, but judged by the instance that holds it.
+      if (!this.owns(name)) return ok;
       t.lastResult = result;
       t.lastResultAt = at;
       this.hooks.onProbe?.(name, result, ok);
@@ -396,7 +458,7 @@ export class Monitor {
   async judgeTools(name: string, judge: (previous: ToolFacts | null) => ToolFacts): Promise<void> {
     await this.queue.run(name, async () => {
       const t = this.tracked.get(name);
-      if (!t) return;
+      if (!t || !this.owns(name)) return;
       const previous = t.state.memory.tools ?? null;
       const facts = judge(previous);
       if (sameToolVerdict(previous, facts)) return;
@@ -429,6 +491,10 @@ export class Monitor {
     const incidents = new Map<string, Incident>();
     for (const e of events) if ('incident' in e) incidents.set(e.incident.id, e.incident);
     if (incident) incidents.set(incident.id, incident);
+    // Another instance may have acknowledged or updated it: fold that in before writing over it.
+    if (this.keeper)
+      for (const [id, i] of incidents)
+        incidents.set(id, mergeStoredIncident(i, await this.store.getIncident(id)));
     const open = openIncident(state);
     for (const { incidentId, entry } of notificationTimeline(outbox)) {
       const i = incidents.get(incidentId) ?? (open?.id === incidentId ? open : undefined);
@@ -501,6 +567,8 @@ export class Monitor {
     await Promise.all(
       [...this.tracked.values()].map((t) =>
         this.queue.run(t.cfg.name, async () => {
+          if (!this.owns(t.cfg.name)) return;
+          if (this.keeper) await this.foldStoredIncident(t);
           // Time-driven rules (certificate countdown, warnings ageing out, maintenance edges) need
           // minutes, not seconds: judge them once a minute; escalations are checked every tick.
           const r =
@@ -591,6 +659,162 @@ export class Monitor {
     if (changes.length > 0) await this.store.writeJudgement({ warnings: changes });
   }
 
+  // ---- sharing the store with other instances (monitor/leases.ts) ---------------------------
+
+  /** Whether this instance probes and judges the server (always, unless the store is shared). */
+  owns(name: string): boolean {
+    return this.keeper === null || this.keeper.owns(name);
+  }
+
+  /** Who holds what, for /healthz and the dashboard; null when the store is not shared. */
+  async cluster() {
+    if (!this.keeper) return null;
+    const now = this.now();
+    const [instances, leases] = await Promise.all([
+      this.keeper.leases.instances(now),
+      this.keeper.leases.leases(),
+    ]);
+    const known = new Set(this.tracked.keys());
+    return {
+      self: this.keeper.status(),
+      instances,
+      leases: leases.filter((l) => known.has(l.server)),
+    };
+  }
+
+  /**
+   * A lease was gained: the server's state comes from the store (what its previous holder wrote),
+   * then it is probed: at once after a takeover (its holder died), one interval after its last probe
+   * after a handover (so no server is probed twice in one interval).
+   */
+  private async adopt(name: string, takeover: boolean): Promise<void> {
+    await this.queue.run(name, async () => {
+      const t = this.tracked.get(name);
+      if (!t) return;
+      const r = (
+        await restoreStates(this.store, [t.cfg], this.maintenance(), this.log, this.regional, {
+          quiet: true,
+        })
+      ).get(name)!;
+      Object.assign(t, {
+        state: r.state,
+        lastResult: r.lastResult,
+        lastResultAt: r.lastResultAt,
+        surface: r.surface,
+        savedAt: r.savedAt,
+        tickedAt: 0,
+      });
+      if (r.events.length > 0)
+        await this.commit(t, r.state, r.events, openIncident(r.state), this.now(), [], true);
+    });
+    const t = this.tracked.get(name);
+    if (!t || !this.owns(name)) return;
+    const wait =
+      takeover || t.lastResultAt === null ? 0 : t.lastResultAt + t.cfg.rules.intervalMs - this.now();
+    const begin = () => {
+      this.laterTimers.delete(name);
+      if (this.stopped || !this.owns(name) || this.scheduler.inspect(name)) return;
+      this.scheduler.add(scheduled(t.cfg, this.regional));
+      if (wait <= 0 && !t.cfg.paused) this.scheduler.probeNow(name).catch(() => undefined);
+    };
+    if (wait <= 0) begin();
+    else this.laterTimers.set(name, this.clock.setTimer(begin, wait));
+  }
+
+  /** Stops probing a server whose lease goes; `save` writes its state first (a release, not a loss). */
+  private async drop(name: string, save: boolean): Promise<void> {
+    this.cancelLater(name);
+    this.scheduler.remove(name);
+    await this.inflight.get(name)?.catch(() => undefined);
+    if (!save) return;
+    await this.queue.run(name, async () => {
+      await this.writer.flush();
+      const t = this.tracked.get(name);
+      if (t)
+        await this.store.writeJudgement({
+          engineState: [{ server: name, state: serializeState(t.state), at: this.now() }],
+        });
+    });
+  }
+
+  private cancelLater(name: string): void {
+    const timer = this.laterTimers.get(name);
+    if (timer !== undefined) this.clock.clearTimer(timer);
+    this.laterTimers.delete(name);
+  }
+
+  /** The stored copy of the open incident may carry an acknowledgement made on another instance. */
+  private async foldStoredIncident(t: Tracked): Promise<void> {
+    const open = openIncident(t.state);
+    if (!open) return;
+    const merged = mergeStoredIncident(open, await this.store.getIncident(open.id));
+    if (merged !== open) t.state = withIncident(t.state, merged);
+  }
+
+  /**
+   * Servers other instances judge, as the store has them (their last saved state and the results
+   * written since), read when a page or the API asks and at most once a second.
+   */
+  followed(): Promise<void> {
+    if (!this.keeper) return Promise.resolve();
+    if (this.following) return this.following;
+    if (this.now() - this.followedAt < FOLLOW_EVERY_MS) return Promise.resolve();
+    this.following = this.followOthers()
+      .catch((err: unknown) =>
+        this.log.error({ err }, 'reading the state of servers other instances judge failed'),
+      )
+      .finally(() => {
+        this.followedAt = this.now();
+        this.following = null;
+      });
+    return this.following;
+  }
+
+  private async followOthers(): Promise<void> {
+    const others = [...this.tracked.values()].filter((t) => !this.owns(t.cfg.name)).map((t) => t.cfg);
+    if (others.length === 0) return;
+    const restored = await restoreStates(this.store, others, this.maintenance(), this.log, this.regional, {
+      quiet: true,
+    });
+    for (const [name, r] of restored) {
+      const t = this.tracked.get(name);
+      if (!t || this.owns(name)) continue;
+      Object.assign(t, {
+        state: r.state,
+        lastResult: r.lastResult,
+        lastResultAt: r.lastResultAt,
+        surface: r.surface,
+        savedAt: r.savedAt,
+      });
+    }
+  }
+
+  /**
+   * Writes incident changes made here for a server another instance judges: the incidents, and the
+   * notifications they call for (the judging instance folds the change into its copy at its next tick).
+   */
+  private async writeElsewhere(
+    incidents: Incident[],
+    events: EngineEvent[],
+    now: number,
+    extra: OutboxMessage[] = [],
+  ): Promise<Incident[]> {
+    let outbox = [...planNotifications(events, this.config, now, { ackSecret: this.ackSecret }), ...extra];
+    if (outbox.length > 0) {
+      const existing = await this.store.existingOutboxKeys(outbox.map((m) => m.key));
+      outbox = outbox.filter((m) => !existing.has(m.key));
+    }
+    const byId = new Map(incidents.map((i) => [i.id, i]));
+    for (const { incidentId, entry } of notificationTimeline(outbox)) {
+      const i = byId.get(incidentId);
+      if (i) byId.set(incidentId, { ...i, timeline: [...i.timeline, entry] });
+    }
+    const written = incidents.map((i) => byId.get(i.id)!);
+    await this.store.writeJudgement({ incidents: written, outbox });
+    if (outbox.length > 0) this.worker.kick();
+    return written;
+  }
+
   // ---- runtime changes (API) ----------------------------------------------------------------
 
   /** Starts monitoring a new server, or replaces a server's config (its judgement history stays). */
@@ -624,7 +848,7 @@ export class Monitor {
       if (t) {
         t.cfg = cfg;
         t.state = deserializeState(serializeState(t.state), cfg.rules);
-        this.scheduler.update(scheduled(cfg, this.regional));
+        if (this.owns(cfg.name)) this.scheduler.update(scheduled(cfg, this.regional));
       } else {
         this.tracked.set(cfg.name, {
           cfg,
@@ -635,7 +859,8 @@ export class Monitor {
           savedAt: 0,
           tickedAt: 0,
         });
-        this.scheduler.add(scheduled(cfg, this.regional));
+        // Shared: a new server is probed by whichever instance claims its lease at the next beat.
+        if (this.owns(cfg.name)) this.scheduler.add(scheduled(cfg, this.regional));
       }
     });
   }
@@ -660,7 +885,13 @@ export class Monitor {
       const changes = [...(open ? [open] : []), ...stored.filter((i) => i.id !== open?.id)].map((i) =>
         resolveRemoved(i, by, now),
       );
-      if (changes.some((c) => c.events.length > 0)) {
+      if (changes.some((c) => c.events.length > 0) && !this.owns(name)) {
+        await this.writeElsewhere(
+          changes.map((c) => c.incident),
+          changes.flatMap((c) => c.events),
+          now,
+        );
+      } else if (changes.some((c) => c.events.length > 0)) {
         const resolvedOpen = changes.find((c) => c.incident.id === open?.id)?.incident;
         const state = resolvedOpen ? withIncident(t.state, resolvedOpen) : t.state;
         await this.commit(
@@ -677,6 +908,7 @@ export class Monitor {
       this.regional.forget(name);
       this.calls.forget(name);
       this.scheduler.remove(name);
+      this.cancelLater(name);
       return true;
     });
   }
@@ -721,7 +953,7 @@ export class Monitor {
     return this.queue.run(stored.server, async () => {
       const now = this.now();
       const t = this.tracked.get(stored.server);
-      const open = t ? openIncident(t.state) : null;
+      const open = t && this.owns(stored.server) ? openIncident(t.state) : null;
       const live = open?.id === id ? open : ((await this.store.getIncident(id)) ?? stored);
       const c = change(live, now);
       if (c.incident === live) return live;
@@ -733,6 +965,7 @@ export class Monitor {
         await this.commit(t, withIncident(t.state, c.incident), c.events, c.incident, now, extra, true);
         return (await this.store.getIncident(id)) ?? c.incident;
       }
+      if (this.keeper) return (await this.writeElsewhere([c.incident], c.events, now, extra))[0]!;
       await this.store.writeJudgement({ incidents: [c.incident], outbox: extra });
       if (extra.length > 0) this.worker.kick();
       return c.incident;

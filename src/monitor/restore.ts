@@ -38,6 +38,7 @@ export async function restoreStates(
   maintenance: readonly MaintenanceWindow[],
   log: Logger,
   regional?: RegionalJudging,
+  opts: { quiet?: boolean } = {},
 ): Promise<Map<string, Restored>> {
   const snapshots = new Map((await store.loadEngineStates()).map((s) => [s.server, s]));
   const out = new Map<string, Restored>();
@@ -90,7 +91,7 @@ export async function restoreStates(
         : null,
       savedAt: snap?.at ?? 0,
     });
-    if (replay.length > 0)
+    if (replay.length > 0 && !opts.quiet)
       log.info(
         { server: cfg.name, results: replay.length },
         'judged the results written after the last saved state',

@@ -11,7 +11,13 @@ import type { RawServer } from '../config/raw.js';
 import { summarize } from '../engine/index.js';
 import type { IncidentStatus, MaintenanceWindow } from '../engine/types.js';
 import type { Store } from '../store/store.js';
-import type { ChannelHealth, MonitorSummary, MonitorView, ServerChange } from './monitor-view.js';
+import type {
+  ChannelHealth,
+  ClusterSummary,
+  MonitorSummary,
+  MonitorView,
+  ServerChange,
+} from './monitor-view.js';
 import type { Monitor } from './monitor.js';
 import type { Tracked } from './tracked.js';
 
@@ -74,11 +80,13 @@ export class MonitorViewAdapter implements MonitorView {
   }
 
   async summaries(): Promise<MonitorSummary[]> {
+    await this.monitor.followed();
     const now = this.now();
     return this.servers().map((s) => this.summaryOf(this.monitor.get(s.name)!, now));
   }
 
   async summary(server: string): Promise<MonitorSummary | null> {
+    await this.monitor.followed();
     const t = this.monitor.get(server);
     return t ? this.summaryOf(t, this.now()) : null;
   }
@@ -160,6 +168,32 @@ export class MonitorViewAdapter implements MonitorView {
     if (!this.monitor.removeMaintenance(id)) return false;
     await this.store.setMeta(API_MAINTENANCE_PREFIX + id, null);
     return true;
+  }
+
+  async cluster(): Promise<ClusterSummary | null> {
+    const c = await this.monitor.cluster();
+    if (!c) return null;
+    const now = this.now();
+    const held = new Map<string, string[]>();
+    const unheld: string[] = [];
+    for (const l of c.leases) {
+      if (l.holder === null || l.expiresAt <= now) unheld.push(l.server);
+      else held.set(l.holder, [...(held.get(l.holder) ?? []), l.server]);
+    }
+    return {
+      self: c.self.self.id,
+      instances: c.instances.map((i) => ({
+        id: i.id,
+        host: i.host,
+        pid: i.pid,
+        url: i.url,
+        startedAt: i.startedAt,
+        heartbeatAt: i.heartbeatAt,
+        alive: i.expiresAt > now,
+        leases: held.get(i.id) ?? [],
+      })),
+      unheld,
+    };
   }
 
   channelHealth(): ChannelHealth[] {

@@ -23,6 +23,7 @@ import { viewSource } from '../mcp/source.js';
 import { registerMcpRoute } from './mcp-route.js';
 import { registerStatusRoutes } from './status/routes.js';
 import { storeHealth } from './store-health.js';
+import { clusterHealth } from './cluster.js';
 import { errorPage } from './html/error-page.js';
 import { registerOtlp } from './otlp.js';
 import { addCompression } from './compression.js';
@@ -126,12 +127,16 @@ export function buildApp(view: MonitorView, opts: WebOptions = {}): FastifyInsta
 
     scope.get('/healthz', async (_req, reply) => {
       const time = new Date(view.now()).toISOString();
-      const store = await storeHealth(view.store);
+      const [store, cluster] = await Promise.all([
+        storeHealth(view.store),
+        view.cluster ? view.cluster().catch(() => null) : null,
+      ]);
+      const instances = cluster ? { instance: cluster.self, instances: clusterHealth(cluster) } : {};
       // Degraded: the database is away but writes wait in memory; 200 so that a liveness check does
       // not restart the process (and lose them).
-      if (!store.ok && store.degraded) return reply.send({ status: 'degraded', time, store });
-      if (!store.ok) return reply.code(503).send({ status: 'failing', time, store });
-      return reply.send({ status: 'ok', time });
+      if (!store.ok && store.degraded) return reply.send({ status: 'degraded', time, store, ...instances });
+      if (!store.ok) return reply.code(503).send({ status: 'failing', time, store, ...instances });
+      return reply.send({ status: 'ok', time, ...instances });
     });
 
     scope.get('/metrics', async (req, reply) => {

@@ -405,3 +405,29 @@ test('start() delivers on kick() without waiting for the poll interval; stop() e
   assert.deepEqual(team.accepted.map(incidentOf), ['k1']);
   await w.stop();
 });
+
+test('with a claim (several instances): only claimed messages go, and only while the claim outlasts the attempt', async () => {
+  const clock = new SimClock(T0);
+  await store.writeJudgement({ outbox: [msg('c1', 'team', T0), msg('c2', 'ops', T0)] });
+  const [first] = await store.dueOutbox(T0, 1);
+  let until = T0 + 6_000;
+  const claimed: number[] = [];
+  const w = new DeliveryWorker({
+    store,
+    channels: [teamCh(5_000), opsCh()],
+    now: clock.now,
+    random: fixedRandom(0.5),
+    claim: async (now, limit) => {
+      claimed.push(now);
+      return { messages: (await store.dueOutbox(now, limit)).filter((m) => m.id === first!.id), until };
+    },
+  });
+  // team's attempt may take 5 s + 1 s: a claim ending 6 s from now is too short to start it.
+  assert.deepEqual(await w.runOnce(), { sent: 0, retried: 0, failed: 0, cancelled: 0 });
+  assert.equal(team.accepted.length, 0);
+  until = T0 + 6_001;
+  assert.deepEqual(await w.runOnce(), { sent: 1, retried: 0, failed: 0, cancelled: 0 });
+  assert.deepEqual(team.accepted.map(incidentOf), ['c1']);
+  assert.equal(ops.accepted.length, 0, 'the unclaimed message stays for whoever claims it');
+  assert.deepEqual(claimed, [T0, T0]);
+});

@@ -25,6 +25,7 @@ test('a minimal config gets every default', () => {
     storage: { sqlite: './data/mcpwatch.db' },
     retention: { rawMs: 30 * 86_400_000, rollupsMs: 400 * 86_400_000 },
     scheduler: { concurrency: 100 },
+    cluster: { heartbeatMs: 5_000, leaseTtlMs: 15_000, outboxClaimMs: 60_000 },
     servers: [
       {
         name: 'docs',

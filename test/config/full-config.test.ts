@@ -10,6 +10,7 @@ server: { port: 9090, host: 0.0.0.0, publicUrl: "https://status.example.com/", p
 storage: { postgres: "\${PG_URL}" }
 retention: { raw: 14d, rollups: 365d, minuteRollups: 7d }
 scheduler: { concurrency: 500 }
+cluster: { heartbeat: 2s, leaseTtl: 8s, outboxClaim: 30s }
 defaults:
   interval: 30s
   timeout: 5s
@@ -104,6 +105,7 @@ const EXPECTED: Config = {
   storage: { postgres: 'postgres://mcpwatch@db.internal/mcpwatch' },
   retention: { rawMs: 14 * DAY, rollupsMs: 365 * DAY, minuteRollupsMs: 7 * DAY },
   scheduler: { concurrency: 500 },
+  cluster: { heartbeatMs: 2_000, leaseTtlMs: 8_000, outboxClaimMs: 30_000 },
   servers: [
     {
       name: 'docs-search',

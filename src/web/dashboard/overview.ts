@@ -8,6 +8,7 @@ import type { Session } from '../auth/sessions.js';
 import { html, join, type Html } from '../html/escape.js';
 import { ms, percent, relative } from '../html/format.js';
 import type { MonitorView, MonitorSummary } from '../../monitor/monitor-view.js';
+import { clusterSection } from '../cluster.js';
 import { page } from './layout.js';
 
 const ORDER: Record<ServerState, number> = { down: 0, degraded: 1, maintenance: 2, unknown: 3, up: 4 };
@@ -48,9 +49,10 @@ export async function overviewPage(
   filter: OverviewFilter,
 ): Promise<string> {
   const now = view.now();
-  const [summaries, open] = await Promise.all([
+  const [summaries, open, cluster] = await Promise.all([
     view.summaries(),
     view.store.listIncidents({ open: true, limit: 10_000 }),
+    view.cluster ? view.cluster() : null,
   ]);
   const incidentOf = new Map<string, Incident>();
   for (const i of open) if (!incidentOf.has(i.server)) incidentOf.set(i.server, i);
@@ -104,6 +106,7 @@ export async function overviewPage(
       <tbody>
         ${rows}
       </tbody>
-    </table>`;
+    </table>
+    ${cluster ? clusterSection(cluster, now) : ''}`;
   return page({ title: 'Servers', session, body, refresh: 60 }).text;
 }

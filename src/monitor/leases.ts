@@ -1,0 +1,169 @@
+/**
+ * The monitor's side of sharing a database with other `serve` instances: a heartbeat every
+ * `cluster.heartbeat` renews this instance's leases and claims its fair share (store/leases.ts);
+ * what it gains it adopts (state from the store, then probed), what it must give back it stops first
+ * and then releases, and what it lost (its lease ran out: a stalled process, an unreachable database)
+ * it stops at once without writing, because another instance judges it now.
+ *
+ * Only used when the store is shared (PostgreSQL); on SQLite the monitor holds every server.
+ */
+import type { Config } from '../config/types.js';
+import type { InstanceIdentity, Leases } from '../store/leases.js';
+import type { Clock, TimerHandle } from '../scheduler/index.js';
+import type { Logger } from '../util/logger.js';
+
+export interface LeaseHost {
+  /** Every server this instance monitors (the lease table's rows). */
+  serverNames(): string[];
+  /** A lease was gained: load the server's state from the store and start probing it. */
+  adopt(server: string, takeover: boolean): Promise<void>;
+  /** Stop probing a server; `save` writes its state first (a release, not a loss). */
+  drop(server: string, save: boolean): Promise<void>;
+}
+
+export interface LeaseStatus {
+  self: InstanceIdentity;
+  lastBeatAt: number | null;
+  lastError: string | null;
+  live: number;
+  share: number;
+  held: string[];
+}
+
+export class LeaseKeeper {
+  private readonly held = new Set<string>();
+  private timer: TimerHandle | null = null;
+  private beating: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** Our leases hold until then even if the database stops answering. */
+  private validUntil = 0;
+  private lastBeatAt: number | null = null;
+  private lastError: string | null = null;
+  private live = 1;
+  private share = 0;
+
+  constructor(
+    readonly leases: Leases,
+    private self: InstanceIdentity,
+    private readonly settings: Config['cluster'],
+    private readonly host: LeaseHost,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  get id(): string {
+    return this.self.id;
+  }
+
+  owns(server: string): boolean {
+    return this.held.has(server);
+  }
+
+  /** Where this instance's web face listens, shown to the others. */
+  setUrl(url: string): void {
+    this.self = { ...this.self, url };
+  }
+
+  status(): LeaseStatus {
+    return {
+      self: this.self,
+      lastBeatAt: this.lastBeatAt,
+      lastError: this.lastError,
+      live: this.live,
+      share: this.share,
+      held: [...this.held].sort(),
+    };
+  }
+
+  /** The first beat (so this instance starts with its share), then one every heartbeat. */
+  async start(): Promise<void> {
+    await this.beat();
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    this.timer = this.clock.setTimer(() => {
+      this.beating = this.beat().finally(() => this.arm());
+    }, this.settings.heartbeatMs);
+  }
+
+  /** Stops beating; the caller saves what it holds, then leave()s. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    await this.beating;
+  }
+
+  /** Gives every lease and outbox claim back and removes this instance from the table. */
+  async leave(): Promise<void> {
+    this.held.clear();
+    await this.leases.leave(this.self.id);
+  }
+
+  async beat(): Promise<void> {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    let r;
+    try {
+      r = await this.leases.heartbeat(this.self, this.host.serverNames(), now, this.settings.leaseTtlMs);
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.log.error({ err }, 'lease heartbeat failed');
+      if (this.clock.now() >= this.validUntil && this.held.size > 0) {
+        this.log.error(
+          { servers: this.held.size },
+          'leases expired without a heartbeat: stopped probing until the database answers',
+        );
+        await this.lose([...this.held]);
+      }
+      return;
+    }
+    this.validUntil = now + this.settings.leaseTtlMs;
+    this.lastBeatAt = now;
+    this.lastError = null;
+    this.live = r.live;
+    this.share = r.share;
+    if (r.lost.length > 0) {
+      this.log.warn({ servers: r.lost }, 'leases taken over by another instance');
+      await this.lose(r.lost);
+    }
+    for (const g of r.gained) {
+      this.held.add(g.server);
+      try {
+        await this.host.adopt(g.server, g.takeover);
+      } catch (err) {
+        this.log.error({ err, server: g.server }, 'could not start a server whose lease was gained');
+      }
+    }
+    if (r.gained.length > 0)
+      this.log.info(
+        {
+          servers: r.gained.map((g) => g.server),
+          takeovers: r.gained.filter((g) => g.takeover).length,
+          live: r.live,
+          share: r.share,
+        },
+        'leases gained',
+      );
+    if (r.surplus.length > 0) {
+      for (const s of r.surplus) {
+        this.held.delete(s);
+        await this.host
+          .drop(s, true)
+          .catch((err: unknown) => this.log.error({ err, server: s }, 'drop failed'));
+      }
+      await this.leases.release(this.self.id, r.surplus);
+      this.log.info({ servers: r.surplus, live: r.live, share: r.share }, 'leases given back (rebalancing)');
+    }
+  }
+
+  private async lose(servers: string[]): Promise<void> {
+    for (const s of servers) {
+      this.held.delete(s);
+      await this.host
+        .drop(s, false)
+        .catch((err: unknown) => this.log.error({ err, server: s }, 'drop failed'));
+    }
+  }
+}
