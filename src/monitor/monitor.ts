@@ -133,8 +133,6 @@ export class Monitor {
   private ticking: Promise<void> = Promise.resolve();
   /** Set when the store is shared with other instances. */
   readonly keeper: LeaseKeeper | null = null;
-  /** Servers gained by a handover, waiting for one interval after their last probe. */
-  private readonly laterTimers = new Map<string, TimerHandle>();
   private readonly inflight = new Map<string, Promise<unknown>>();
   private following: Promise<void> | null = null;
   private followedAt = 0;
@@ -282,7 +280,6 @@ export class Monitor {
     this.stopped = true;
     if (this.tickTimer !== null) this.clock.clearTimer(this.tickTimer);
     await this.keeper?.stop();
-    for (const timer of this.laterTimers.values()) this.clock.clearTimer(timer);
     await this.scheduler.stop();
     await this.ticking;
     await this.queue.idle();
@@ -708,22 +705,20 @@ export class Monitor {
         await this.commit(t, r.state, r.events, openIncident(r.state), this.now(), [], true);
     });
     const t = this.tracked.get(name);
-    if (!t || !this.owns(name)) return;
-    const wait =
-      takeover || t.lastResultAt === null ? 0 : t.lastResultAt + t.cfg.rules.intervalMs - this.now();
-    const begin = () => {
-      this.laterTimers.delete(name);
-      if (this.stopped || !this.owns(name) || this.scheduler.inspect(name)) return;
-      this.scheduler.add(scheduled(t.cfg, this.regional));
-      if (wait <= 0 && !t.cfg.paused) this.scheduler.probeNow(name).catch(() => undefined);
-    };
-    if (wait <= 0) begin();
-    else this.laterTimers.set(name, this.clock.setTimer(begin, wait));
+    if (!t || !this.owns(name) || this.stopped || this.scheduler.inspect(name)) return;
+    const now = this.now();
+    const interval = t.cfg.rules.intervalMs;
+    const last = t.lastResultAt;
+    if (!takeover && last !== null && last + interval > now) {
+      this.scheduler.add(scheduled(t.cfg, this.regional), { notBefore: last + interval });
+      return;
+    }
+    this.scheduler.add(scheduled(t.cfg, this.regional), { notBefore: now + interval });
+    if (!t.cfg.paused) this.scheduler.probeNow(name).catch(() => undefined);
   }
 
   /** Stops probing a server whose lease goes; `save` writes its state first (a release, not a loss). */
   private async drop(name: string, save: boolean): Promise<void> {
-    this.cancelLater(name);
     this.scheduler.remove(name);
     await this.inflight.get(name)?.catch(() => undefined);
     if (!save) return;
@@ -735,12 +730,6 @@ export class Monitor {
           engineState: [{ server: name, state: serializeState(t.state), at: this.now() }],
         });
     });
-  }
-
-  private cancelLater(name: string): void {
-    const timer = this.laterTimers.get(name);
-    if (timer !== undefined) this.clock.clearTimer(timer);
-    this.laterTimers.delete(name);
   }
 
   /** The stored copy of the open incident may carry an acknowledgement made on another instance. */
@@ -908,7 +897,6 @@ export class Monitor {
       this.regional.forget(name);
       this.calls.forget(name);
       this.scheduler.remove(name);
-      this.cancelLater(name);
       return true;
     });
   }

@@ -23,6 +23,8 @@ export interface Entry<S> {
   offset: number;
   /** The next scheduled slot not yet handled. */
   nextSlot: number;
+  /** No scheduled slot before this time (ms; 0: none), e.g. one interval after another instance's probe. */
+  notBefore: number;
   confirmAt: number | null;
   confirmAttempt: number;
   consecutiveFailures: number;
@@ -42,6 +44,7 @@ export function newEntry<S>(server: S, placement: Placement): Entry<S> {
     placement,
     offset: placement.offsetMs,
     nextSlot: 0,
+    notBefore: 0,
     confirmAt: null,
     confirmAttempt: 0,
     consecutiveFailures: 0,

@@ -82,12 +82,14 @@ export class Scheduler<S extends ScheduledServer = ScheduledServer> {
     this.arm();
   }
 
-  add(server: S): void {
+  /** `notBefore`: its first scheduled slot is at or after this time (ms since the epoch). */
+  add(server: S, opts: { notBefore?: number } = {}): void {
     this.assertOpen();
     validate(server);
     if (this.entries.has(server.name)) throw new Error(`server "${server.name}" is already scheduled`);
     const entry = newEntry(server, this.planner.place(server.name, server.intervalMs));
     entry.offset = fixedOffset(server) ?? entry.offset;
+    entry.notBefore = opts.notBefore ?? 0;
     this.entries.set(server.name, entry);
     if (this.running) {
       entry.nextSlot = this.firstSlot(entry, this.deps.now());
@@ -228,7 +230,7 @@ export class Scheduler<S extends ScheduledServer = ScheduledServer> {
   // --- timing -------------------------------------------------------------------------------------
 
   private firstSlot(entry: Entry<S>, now: number): number {
-    return firstSlotAtOrAfter(now, entry.server.intervalMs, entry.offset);
+    return firstSlotAtOrAfter(Math.max(now, entry.notBefore), entry.server.intervalMs, entry.offset);
   }
 
   private nextDue(entry: Entry<S>): number {

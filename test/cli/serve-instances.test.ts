@@ -236,6 +236,30 @@ escalation: { P1: { after: 8s, to: [hook] } }
       for (let i = 1; i < at.length; i++) gaps.push(at[i]! - at[i - 1]!);
     }
     const minGap = Math.min(...gaps);
+    if (minGap < INTERVAL_MS / 2) {
+      const { openPostgresStore } = await import('../../src/store/postgres/index.js');
+      const st = await openPostgresStore(schema.url, { migrate: false });
+      for (const name of NAMES.filter((n) => n !== victim)) {
+        const at = probesOf(name);
+        const close = at.findIndex((t, i) => i > 0 && t - at[i - 1]! < INTERVAL_MS / 2);
+        if (close < 0) continue;
+        const rows = (await st.listResults({ server: name, limit: 1000 })).reverse();
+        console.log(
+          name,
+          'held by',
+          held.get(name),
+          'b',
+          bId,
+          'server-side gaps',
+          at.map((t, i) => (i ? Math.round(t - at[i - 1]!) : 0)).join(' '),
+        );
+        console.log(
+          ' stored',
+          rows.map((r) => `${r.ok ? '' : 'FAIL:' + r.result.failure?.code + ':'}${r.at % 100000}`).join(' '),
+        );
+      }
+      await st.close();
+    }
     assert.ok(minGap >= INTERVAL_MS / 2, `two probes of one server ${Math.round(minGap)} ms apart`);
     const handovers = split.instances.members.length;
 
