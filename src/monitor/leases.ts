@@ -40,6 +40,7 @@ export class LeaseKeeper {
   private lastBeatAt: number | null = null;
   private lastError: string | null = null;
   private live = 1;
+  private giving: Promise<void> | null = null;
   private share = 0;
 
   constructor(
@@ -93,6 +94,7 @@ export class LeaseKeeper {
     this.stopped = true;
     if (this.timer !== null) this.clock.clearTimer(this.timer);
     await this.beating;
+    await this.giving;
   }
 
   /** Gives every lease and outbox claim back and removes this instance from the table. */
@@ -124,17 +126,19 @@ export class LeaseKeeper {
     this.lastError = null;
     this.live = r.live;
     this.share = r.share;
+    // Adopting and giving back wait for the store and for probes in flight: they run beside the
+    // beats, never in them, so a slow one cannot make this instance miss its own heartbeat.
     if (r.lost.length > 0) {
       this.log.warn({ servers: r.lost }, 'leases taken over by another instance');
-      await this.lose(r.lost);
+      void this.lose(r.lost);
     }
     for (const g of r.gained) {
       this.held.add(g.server);
-      try {
-        await this.host.adopt(g.server, g.takeover);
-      } catch (err) {
-        this.log.error({ err, server: g.server }, 'could not start a server whose lease was gained');
-      }
+      this.host
+        .adopt(g.server, g.takeover)
+        .catch((err: unknown) =>
+          this.log.error({ err, server: g.server }, 'could not start a server whose lease was gained'),
+        );
     }
     if (r.gained.length > 0)
       this.log.info(
@@ -146,15 +150,23 @@ export class LeaseKeeper {
         },
         'leases gained',
       );
-    if (r.surplus.length > 0) {
-      for (const s of r.surplus) {
-        this.held.delete(s);
-        await this.host
-          .drop(s, true)
-          .catch((err: unknown) => this.log.error({ err, server: s }, 'drop failed'));
-      }
-      await this.leases.release(this.self.id, r.surplus);
-      this.log.info({ servers: r.surplus, live: r.live, share: r.share }, 'leases given back (rebalancing)');
+    if (r.surplus.length > 0 && this.giving === null) {
+      for (const s of r.surplus) this.held.delete(s);
+      this.giving = this.giveBack(r.surplus, r.live, r.share).finally(() => (this.giving = null));
+    }
+  }
+
+  /** Stops the surplus servers (their state written), then releases their leases. */
+  private async giveBack(servers: string[], live: number, share: number): Promise<void> {
+    for (const s of servers)
+      await this.host
+        .drop(s, true)
+        .catch((err: unknown) => this.log.error({ err, server: s }, 'drop failed'));
+    try {
+      await this.leases.release(this.self.id, servers);
+      this.log.info({ servers, live, share }, 'leases given back (rebalancing)');
+    } catch (err) {
+      this.log.error({ err }, 'giving leases back failed; they expire on their own');
     }
   }
 
