@@ -112,7 +112,8 @@ export class LeaseKeeper {
     } catch (err) {
       this.lastError = (err as Error).message;
       this.log.error({ err }, 'lease heartbeat failed');
-      if (this.clock.now() >= this.validUntil && this.held.size > 0) {
+      // Alone at the last beat: nobody can take over, so probing goes on (writes wait in memory).
+      if (this.clock.now() >= this.validUntil && this.live > 1 && this.held.size > 0) {
         this.log.error(
           { servers: this.held.size },
           'leases expired without a heartbeat: stopped probing until the database answers',

@@ -329,6 +329,13 @@ export class Monitor {
   async probeNow(name: string): Promise<ProbeResult | null> {
     const t = this.tracked.get(name);
     if (!t) return null;
+    if (!this.owns(name)) {
+      // Another instance judges it: probe from here and answer, without storing or judging.
+      const signal = AbortSignal.timeout(t.cfg.timeoutMs + 5_000);
+      return (
+        await this.probeFn(t.cfg.url, this.probeOptions(t.cfg, signal, this.config.server.region ?? 'local'))
+      ).result;
+    }
     await this.scheduler.probeNow(name);
     return this.tracked.get(name)?.lastResult ?? null;
   }
