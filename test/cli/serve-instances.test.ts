@@ -96,7 +96,7 @@ describe('several serve instances on one PostgreSQL', pgSkip(), () => {
 storage: { postgres: "${schema.url}" }
 defaults:
   interval: ${INTERVAL_MS / 1000}s
-  timeout: 1500ms
+  timeout: 5s
   confirm: { every: 1s, failures: 3 }
   thresholds: { errorRate5mP1: 1, errorRate15mP2: 1, errorRateElevatedP3: 1 }
 servers:
@@ -131,8 +131,12 @@ escalation: { P1: { after: 8s, to: [hook] } }
       .get(name)!
       .requests('initialize')
       .map((r) => r.at);
-  const kinds = () =>
-    hook.accepted.map((r) => (JSON.parse(r.body) as { type: string; data: { server: string } }).type);
+  /** Webhook deliveries about one server (a loaded machine may time out other servers' probes). */
+  const kinds = (server: string) =>
+    hook.accepted
+      .map((r) => JSON.parse(r.body) as { type: string; data: { server: string } })
+      .filter((a) => a.data.server === server)
+      .map((a) => a.type);
 
   test('split, no doubles, one incident delivered once, ack anywhere, takeover after SIGKILL', async () => {
     const a = await serve();
@@ -197,15 +201,12 @@ escalation: { P1: { after: 8s, to: [hook] } }
     // Break a server b judges: one incident, acknowledged through a (which does not judge it).
     const victim = NAMES.find((n) => held.get(n) === bId)!;
     breakers.get(victim)!.path = '/mcp';
-    await until(() => kinds().includes('incident.triggered'), 20_000);
+    await until(() => kinds(victim).includes('incident.triggered'), 20_000);
     const list = (await (
       await fetch(`${a.base}/api/v1/incidents?open=true`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { items: { id: string; server: string }[] };
-    assert.deepEqual(
-      list.items.map((i) => i.server),
-      [victim],
-    );
-    const id = list.items[0]!.id;
+    const id = list.items.find((i) => i.server === victim)!.id;
+    assert.equal(list.items.filter((i) => i.server === victim).length, 1, 'one incident');
     const ack = await fetch(`${a.base}/api/v1/incidents/${encodeURIComponent(id)}/acknowledge`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
@@ -214,52 +215,37 @@ escalation: { P1: { after: 8s, to: [hook] } }
     // Past the 8 s escalation: b folded the acknowledgement in and did not escalate.
     await new Promise((r) => setTimeout(r, 10_000));
     breakers.get(victim)!.path = '/off';
-    await until(() => kinds().includes('incident.resolved'), 20_000);
+    await until(() => kinds(victim).includes('incident.resolved'), 20_000);
     await new Promise((r) => setTimeout(r, 3_000));
     assert.deepEqual(
-      kinds().sort(),
+      kinds(victim).sort(),
       ['incident.acknowledged', 'incident.resolved', 'incident.triggered'],
       'exactly one trigger, acknowledgement and resolve in all; no escalation',
     );
     assert.deepEqual(hook.rejected, []);
 
-    // No server was probed twice within an interval, the victim's confirmations aside: a double would
-    // come within a fraction of the interval; a probe made late by a loaded machine is at most ~1 s off.
+    // No server was probed twice within an interval, the victim's confirmations aside: the start
+    // times both instances stored (the MCP servers' own clocks see a loaded machine's connection
+    // delays too). A double would come within a fraction of the interval.
+    const { openPostgresStore } = await import('../../src/store/postgres/index.js');
+    const st = await openPostgresStore(schema.url, { migrate: false });
     const gaps: number[] = [];
-    for (const name of NAMES.filter((n) => n !== victim)) {
-      const at = probesOf(name);
-      const span = at.at(-1)! - at[0]!;
-      assert.ok(
-        at.length <= span / INTERVAL_MS + 2,
-        `${name}: ${at.length} probes in ${Math.round(span)} ms`,
-      );
-      for (let i = 1; i < at.length; i++) gaps.push(at[i]! - at[i - 1]!);
-    }
-    const minGap = Math.min(...gaps);
-    if (minGap < INTERVAL_MS / 2) {
-      const { openPostgresStore } = await import('../../src/store/postgres/index.js');
-      const st = await openPostgresStore(schema.url, { migrate: false });
+    try {
       for (const name of NAMES.filter((n) => n !== victim)) {
-        const at = probesOf(name);
-        const close = at.findIndex((t, i) => i > 0 && t - at[i - 1]! < INTERVAL_MS / 2);
-        if (close < 0) continue;
-        const rows = (await st.listResults({ server: name, limit: 1000 })).reverse();
-        console.log(
-          name,
-          'held by',
-          held.get(name),
-          'b',
-          bId,
-          'server-side gaps',
-          at.map((t, i) => (i ? Math.round(t - at[i - 1]!) : 0)).join(' '),
-        );
-        console.log(
-          ' stored',
-          rows.map((r) => `${r.ok ? '' : 'FAIL:' + r.result.failure?.code + ':'}${r.at % 100000}`).join(' '),
-        );
+        const at = (await st.listResults({ server: name, limit: 10_000 }))
+          .map((r) => r.at)
+          .sort((x, y) => x - y);
+        const span = at.at(-1)! - at[0]!;
+        assert.ok(at.length <= span / INTERVAL_MS + 2, `${name}: ${at.length} probes in ${span} ms`);
+        for (let k = 1; k < at.length; k++) gaps.push(at[k]! - at[k - 1]!);
+        const close = at.findIndex((t, k) => k > 0 && t - at[k - 1]! < INTERVAL_MS / 2);
+        if (close > 0)
+          console.log(name, 'held by', held.get(name), 'stored', at.map((t) => t % 100_000).join(' '));
       }
+    } finally {
       await st.close();
     }
+    const minGap = Math.min(...gaps);
     assert.ok(minGap >= INTERVAL_MS / 2, `two probes of one server ${Math.round(minGap)} ms apart`);
     const handovers = split.instances.members.length;
 
@@ -284,7 +270,7 @@ escalation: { P1: { after: 8s, to: [hook] } }
     a.child.kill('SIGTERM');
     await new Promise((r) => a.child.once('exit', r));
     assert.deepEqual(
-      kinds()
+      kinds(victim)
         .filter((k) => k !== 'incident.acknowledged')
         .sort(),
       ['incident.resolved', 'incident.triggered'],
