@@ -6,6 +6,7 @@
 import type { AgentStatus } from '../agent/protocol.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Failure } from '../probe/types.js';
+import type { MonitorView } from '../monitor/monitor-view.js';
 import type { Store } from '../store/store.js';
 import { windowStats } from './stats.js';
 
@@ -56,4 +57,18 @@ export async function regionRows(
       };
     }),
   );
+}
+
+/** The region the hub itself probes from. */
+export function hubRegionOf(view: MonitorView): string {
+  return view.agents?.hubRegion ?? view.config().server.region ?? 'local';
+}
+
+/** regionRows() for a server of the view, with the view's hub region and agents. */
+export function viewRegionRows(
+  view: MonitorView,
+  server: ServerConfig,
+  now = view.now(),
+): Promise<RegionRow[]> {
+  return regionRows(view.store, server, now, hubRegionOf(view), view.agents?.agents() ?? []);
 }

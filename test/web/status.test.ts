@@ -1,7 +1,10 @@
 /** Public status pages: HTML without JavaScript, Statuspage JSON shapes, the Atom feed, SVG badges, what stays private. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { IDS } from './seed.js';
+import { buildApp } from '../../src/web/app.js';
+import { stored } from '../store/sample.js';
+import { createSeededView, IDS } from './seed.js';
+import { TestMonitorView } from './test-view.js';
 import { assertNoSecrets, assertProblem, auth, seededApp, type TestApp } from './helpers.js';
 import { statuspageValidators, type StatuspageDocument } from './statuspage-schemas.js';
 import { childElements, parseXml, textOf, type XmlElement } from './xml.js';
@@ -76,6 +79,106 @@ describe('status page HTML', () => {
     const browser = await t.app.inject({ url: '/status/nope', headers: { accept: 'text/html' } });
     assert.equal(browser.statusCode, 404);
     assert.match(String(browser.headers['content-type']), /^text\/html/);
+  });
+});
+
+describe('status page regions (issue 11)', () => {
+  const MIN = 60_000;
+  /** The rows of one server's region table: region, state, label and the p95 shown. */
+  function regionRows(html: string, server: string): string[][] {
+    const start = html.indexOf(`data-server="${server}"`);
+    assert.ok(start >= 0, server);
+    const end = html.indexOf('<div class="component"', start);
+    const block = html.slice(start, end < 0 ? undefined : end);
+    return [
+      ...block.matchAll(
+        /<tr data-region="([^"]*)">\s*<td>([^<]*)<\/td>\s*<td>\s*<span class="pill s-[a-z]+" data-region-state="([a-z]+)"\s*>([^<]*)<\/span\s*>\s*<\/td>\s*<td class="num" data-p95="(\d*)">([^<]*)<\/td>/g,
+      ),
+    ].map((m) => m.slice(1));
+  }
+
+  it('a server probed from local and eu shows both regions, eu failing, each with its p95; one-region servers show none', async () => {
+    const seeded = await createSeededView();
+    const config = seeded.view.config();
+    const view = new TestMonitorView({
+      config: {
+        ...config,
+        servers: config.servers.map((s) =>
+          s.name === 'docs-search' ? { ...s, regions: ['local', 'eu'] } : s,
+        ),
+      },
+      store: seeded.store,
+      now: () => seeded.now,
+    });
+    // eu: ok at 300 ms for the hour, then its last three probes fail (the 5xx message must stay private).
+    await seeded.store.writeResults(
+      Array.from({ length: 60 }, (_, i) => {
+        const at = seeded.now - 60 * MIN + i * MIN;
+        const row =
+          i < 57
+            ? stored('docs-search', 'eu', at, { durationMs: 300 })
+            : stored('docs-search', 'eu', at, { failLayer: 'http', code: 'status_5xx' });
+        if (!row.ok) row.result.failure!.message = 'HTTP 503 from eu-backend.internal';
+        return row;
+      }),
+    );
+    const app = buildApp(view);
+    await app.ready();
+    try {
+      const res = await app.inject({ url: '/status/public' });
+      assert.equal(res.statusCode, 200);
+      const rows = regionRows(res.body, 'docs-search');
+      assert.deepEqual(
+        rows.map(([region, shown, state, label]) => [region, shown, state, label]),
+        [
+          ['local', 'local', 'up', 'Up'],
+          ['eu', 'eu', 'failing', 'Failing'],
+        ],
+      );
+      const [local, eu] = rows.map((r) => Number(r[4]));
+      // local's ok probes took 110–164 ms, eu's 300 ms (p95 from the rollup histograms).
+      assert.ok(local! >= 150 && local! <= 180, `local p95 ${local}`);
+      assert.ok(eu! >= 290 && eu! <= 320, `eu p95 ${eu}`);
+      assert.equal(rows[1]![5], `${eu} ms`);
+      for (const single of ['billing-tools', 'weather']) assert.deepEqual(regionRows(res.body, single), []);
+      assert.equal((res.body.match(/<table class="regions/g) ?? []).length, 1, 'one region table');
+      assert.ok(!/<script|style=/i.test(res.body), 'no inline script or style');
+      for (const internal of ['eu-backend.internal', 'agent online', 'agent offline']) {
+        assert.ok(!res.body.includes(internal), internal);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('escapes region names', async () => {
+    const seeded = await createSeededView();
+    const config = seeded.view.config();
+    const view = new TestMonitorView({
+      config: {
+        ...config,
+        servers: config.servers.map((s) =>
+          s.name === 'weather' ? { ...s, regions: ['local', '<b>eu</b>'] } : s,
+        ),
+      },
+      store: seeded.store,
+      now: () => seeded.now,
+    });
+    const app = buildApp(view);
+    await app.ready();
+    try {
+      const html = (await app.inject({ url: '/status/public' })).body;
+      assert.ok(!html.includes('<b>eu</b>'));
+      assert.deepEqual(
+        regionRows(html, 'weather').map((r) => r.slice(0, 4)),
+        [
+          ['local', 'local', 'up', 'Up'],
+          ['&lt;b&gt;eu&lt;/b&gt;', '&lt;b&gt;eu&lt;/b&gt;', 'unknown', 'No data yet'],
+        ],
+      );
+    } finally {
+      await app.close();
+    }
   });
 });
 

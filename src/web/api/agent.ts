@@ -9,7 +9,7 @@ import type { MonitorView } from '../../monitor/monitor-view.js';
 import type { ApiRoute } from './route.js';
 import { requireServer } from './common.js';
 import { serverParams } from './schemas.js';
-import { regionRows } from '../regions.js';
+import { hubRegionOf, viewRegionRows } from '../regions.js';
 
 const region = { type: 'string', pattern: '^[a-z0-9-]{1,64}$' };
 const agentId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' };
@@ -113,11 +113,10 @@ export const agentRoutes: ApiRoute[] = [
     problems: [404],
     async handler({ params }, { view }) {
       const server = requireServer(view, params.name!);
-      const hubRegion = view.agents?.hubRegion ?? view.config().server.region ?? 'local';
       return {
         server: server.name,
-        hubRegion,
-        regions: await regionRows(view.store, server, view.now(), hubRegion, view.agents?.agents() ?? []),
+        hubRegion: hubRegionOf(view),
+        regions: await viewRegionRows(view, server),
       };
     },
   },

@@ -1,6 +1,6 @@
 /** One server: state, charts over a chosen window, rates and latency per layer, SLO, TLS, probe log, tools, incidents. */
 import { decodeCursor, encodeCursor } from '../api/common.js';
-import { regionRows } from '../regions.js';
+import { hubRegionOf, viewRegionRows } from '../regions.js';
 import { regionsTable } from './regions-table.js';
 import type { Session } from '../auth/sessions.js';
 import { diffSurfaces, type SurfaceDiff } from '../drift.js';
@@ -89,9 +89,9 @@ export async function serverPage(
     results.length > LOG_PAGE && last?.id !== undefined
       ? `${base}?window=${windowName}${onlyFailed ? '&failed=1' : ''}&before=${encodeCursor(last.id)}#log`
       : null;
-  const hubRegion = view.agents?.hubRegion ?? view.config().server.region ?? 'local';
+  const hubRegion = hubRegionOf(view);
   const regions = server.regions.some((r) => r !== hubRegion)
-    ? await regionRows(view.store, server, now, hubRegion, view.agents?.agents() ?? [])
+    ? await viewRegionRows(view, server, now)
     : null;
   const csrf = csrfField(session);
   const body = html`<h1>

@@ -11,6 +11,7 @@ import type { MonitorView, MonitorSummary } from '../../monitor/monitor-view.js'
 import { DailyBarCache, type History } from './bar-cache.js';
 import { loadPostmortem, type Postmortem } from '../postmortem.js';
 import { impactOf } from './updates.js';
+import { viewRegionRows, type RegionRow } from '../regions.js';
 
 export type ComponentStatus =
   'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
@@ -33,6 +34,29 @@ export interface ComponentModel {
   /** Over the 90 days, null without probes. */
   uptime: number | null;
   lastProbeAt: number | null;
+  /**
+   * Region by region, for a server probed from more than one (empty otherwise, and when the caller
+   * asked for none): the public part of the API's per-region view only — no failure codes, no agents.
+   */
+  regions: RegionModel[];
+}
+
+/** 'up' or 'failing' by the region's last result; 'unknown' before its first. */
+export type RegionState = 'up' | 'failing' | 'unknown';
+
+export interface RegionModel {
+  region: string;
+  state: RegionState;
+  /** p95 of the whole probe over the last hour, ms (null without ok probes). */
+  p95: number | null;
+}
+
+export function publicRegion(r: RegionRow): RegionModel {
+  return {
+    region: r.region,
+    state: r.last === null ? 'unknown' : r.last.ok ? 'up' : 'failing',
+    p95: r.lastHour.p95,
+  };
 }
 
 export interface MaintenanceModel extends MaintenanceWindow {
@@ -137,6 +161,8 @@ export interface StatusModelOptions {
   bars?: boolean;
   /** Where the past days' bars are kept between requests (default: a fresh one, no caching). */
   cache?: DailyBarCache;
+  /** Read the per-region rows of servers probed from several regions (default false). */
+  regions?: boolean;
 }
 
 export async function buildStatusModel(
@@ -152,7 +178,13 @@ export async function buildStatusModel(
   const incidents = await incidentsOf(view, servers, now - HISTORY_DAYS * DAY);
   const maintenance = maintenanceOf(view, servers, now);
   const components: ComponentModel[] = [];
+  const configs = new Map(view.servers().map((s) => [s.name, s]));
   for (const [position, server] of servers.entries()) {
+    const config = configs.get(server);
+    const regions =
+      opts.regions && config && config.regions.length > 1
+        ? (await viewRegionRows(view, config, now)).map(publicRegion)
+        : [];
     const open = incidents.find((i) => i.server === server && i.status !== 'resolved') ?? null;
     const inMaintenance = maintenance.some((w) => w.phase === 'in_progress' && coversServer(w, server));
     const summary = summaries.get(server);
@@ -170,6 +202,7 @@ export async function buildStatusModel(
       history,
       uptime: total > 0 ? (total - failed) / total : null,
       lastProbeAt: summary?.lastProbe?.at ?? null,
+      regions,
     });
   }
   let rank = Math.max(0, ...components.map((c) => RANK[c.status]));

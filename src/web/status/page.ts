@@ -2,10 +2,17 @@
 import type { Incident } from '../../engine/types.js';
 import { CSS_PATH } from '../assets.js';
 import { html, type Html } from '../html/escape.js';
-import { percent, span, utc } from '../html/format.js';
+import { ms, percent, span, utc } from '../html/format.js';
 import { uptimeBar } from '../html/uptime-bar.js';
 import { POSTMORTEM_FIELDS, POSTMORTEM_LABELS, type Postmortem } from '../postmortem.js';
-import type { ComponentModel, ComponentStatus, MaintenanceModel, StatusModel } from './model.js';
+import type {
+  ComponentModel,
+  ComponentStatus,
+  MaintenanceModel,
+  RegionModel,
+  RegionState,
+  StatusModel,
+} from './model.js';
 import { publicName, publicUpdates } from './updates.js';
 
 export const COMPONENT_LABEL: Record<ComponentStatus, string> = {
@@ -39,6 +46,41 @@ function incidentNotes(m: StatusModel, server: string): Map<number, string[]> {
   return notes;
 }
 
+export const REGION_LABEL: Record<RegionState, string> = {
+  up: 'Up',
+  failing: 'Failing',
+  unknown: 'No data yet',
+};
+
+const REGION_PILL: Record<RegionState, string> = { up: 'up', failing: 'down', unknown: 'unknown' };
+
+function regionTable(server: string, rows: readonly RegionModel[]): Html {
+  if (rows.length === 0) return html``;
+  return html`<table class="regions small" aria-label="${server} by region">
+    <thead>
+      <tr>
+        <th>Region</th>
+        <th>Status</th>
+        <th class="num">p95 (last hour)</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr data-region="${r.region}">
+            <td>${r.region}</td>
+            <td>
+              <span class="pill s-${REGION_PILL[r.state]}" data-region-state="${r.state}"
+                >${REGION_LABEL[r.state]}</span
+              >
+            </td>
+            <td class="num" data-p95="${r.p95 === null ? '' : String(Math.round(r.p95))}">${ms(r.p95)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
 function component(m: StatusModel, c: ComponentModel): Html {
   const days = c.bars.length;
   return html`<div class="component" id="component-${c.server}" data-server="${c.server}">
@@ -50,6 +92,7 @@ function component(m: StatusModel, c: ComponentModel): Html {
     <div class="bar-legend">
       <span>${days} days ago</span><span>${percent(c.uptime, 3)} uptime</span><span>Today</span>
     </div>
+    ${regionTable(c.server, c.regions)}
   </div>`;
 }
 

@@ -106,7 +106,7 @@ export function registerStatusRoutes(app: FastifyInstance, view: MonitorView): v
         const m = await buildDirectoryModel(view, page, req.query as { q?: string; page?: number }, cache);
         return sendHtml(reply.header('Cache-Control', 'no-cache'), directoryHtml(m).text);
       }
-      const model = await buildStatusModel(view, page, { cache });
+      const model = await buildStatusModel(view, page, { cache, regions: true });
       return sendHtml(reply.header('Cache-Control', 'no-cache'), statusPageHtml(model).text);
     },
   );
