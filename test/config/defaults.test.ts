@@ -38,6 +38,7 @@ test('a minimal config gets every default', () => {
         tags: [],
         regions: ['local'],
         expectTools: [],
+        calls: [],
         paused: false,
         rules: {
           name: 'docs',
@@ -50,7 +51,7 @@ test('a minimal config gets every default', () => {
           slo: {
             target: 99.9,
             windowMs: 30 * 86_400_000,
-            layers: ['transport', 'http', 'initialize', 'tools_list'],
+            layers: ['transport', 'http', 'initialize', 'tools_list', 'tool_call'],
             minSamples: 10,
           },
           thresholds: {

@@ -118,6 +118,7 @@ const EXPECTED: Config = {
       tags: ['prod', 'search'],
       regions: ['eu-west'],
       expectTools: ['search', 'fetch'],
+      calls: [],
       paused: false,
       rules: {
         name: 'docs-search',
@@ -187,6 +188,7 @@ const EXPECTED: Config = {
       tags: [],
       regions: ['us-east', 'eu-west'],
       expectTools: [],
+      calls: [],
       paused: true,
       rules: {
         name: 'legacy-sse',
@@ -199,7 +201,7 @@ const EXPECTED: Config = {
         slo: {
           target: 99.5,
           windowMs: 28 * DAY,
-          layers: ['transport', 'http', 'initialize', 'tools_list'],
+          layers: ['transport', 'http', 'initialize', 'tools_list', 'tool_call'],
           minSamples: 10,
         },
         thresholds: { ...DEFAULTS.thresholds, errorRate5mP1: 0.5, flappingWindowMs: 3_600_000 },

@@ -179,7 +179,13 @@ const CASES: Case[] = [
     name: 'slo layer that does not exist',
     yaml: `${SERVERS}    slo: { layers: [dns] }\n`,
     expect: [
-      ['servers[0].slo.layers[0]', 4, 21, 'error', 'must be one of: transport, http, initialize, tools_list'],
+      [
+        'servers[0].slo.layers[0]',
+        4,
+        21,
+        'error',
+        'must be one of: transport, http, initialize, tools_list, tool_call',
+      ],
     ],
   },
   {
