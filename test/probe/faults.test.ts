@@ -10,6 +10,7 @@ import { HTTP_CASES } from './cases-http.js';
 import { INITIALIZE_CASES, TOOLS_CASES } from './cases-mcp.js';
 import { TRANSPORT_CASES } from './cases-transport.js';
 import type { FaultCase } from './cases.js';
+import { TOOL_CALL_CASES } from './cases-tool-call.js';
 import { CONTRACT_ERROR_CODES } from './contract.js';
 import { assertFailure, probeChecked, Report } from './helpers.js';
 
@@ -44,7 +45,11 @@ for (const [layer, cases] of TABLES) {
 }
 
 test('every contract error code has a fault case', () => {
-  const covered = new Set(TABLES.flatMap(([, cases]) => cases.map((c) => c.expect.code)));
+  // the tool_call layer's own codes are run by tool-calls.test.ts from cases-tool-call.ts
+  const covered = new Set([
+    ...TABLES.flatMap(([, cases]) => cases.map((c) => c.expect.code)),
+    ...TOOL_CALL_CASES.map((c) => c.code),
+  ]);
   const missing = CONTRACT_ERROR_CODES.filter((code) => !covered.has(code));
   assert.deepEqual(missing, [], `contract codes without a loopback fault case: ${missing.join(', ')}`);
 });
