@@ -30,6 +30,9 @@ export interface LeaseStatus {
   held: string[];
 }
 
+/** While heartbeats fail, how often that is logged again. */
+const FAILURE_LOG_EVERY_MS = 60_000;
+
 export class LeaseKeeper {
   private readonly held = new Set<string>();
   private timer: TimerHandle | null = null;
@@ -39,6 +42,7 @@ export class LeaseKeeper {
   private validUntil = 0;
   private lastBeatAt: number | null = null;
   private lastError: string | null = null;
+  private lastFailureLogAt = 0;
   private live = 1;
   private giving: Promise<void> | null = null;
   private share = 0;
@@ -110,8 +114,13 @@ export class LeaseKeeper {
     try {
       r = await this.leases.heartbeat(this.self, this.host.serverNames(), now, this.settings.leaseTtlMs);
     } catch (err) {
+      // A database outage is already reported by the store (a warning, then every 60 s); say it
+      // here once when the heartbeats start failing and once a minute while they do.
+      if (this.lastError === null || now - this.lastFailureLogAt >= FAILURE_LOG_EVERY_MS) {
+        this.lastFailureLogAt = now;
+        this.log.warn({ err }, 'lease heartbeat failed');
+      }
       this.lastError = (err as Error).message;
-      this.log.error({ err }, 'lease heartbeat failed');
       // Alone at the last beat: nobody can take over, so probing goes on (writes wait in memory).
       if (this.clock.now() >= this.validUntil && this.live > 1 && this.held.size > 0) {
         this.log.error(
@@ -124,6 +133,7 @@ export class LeaseKeeper {
     }
     this.validUntil = now + this.settings.leaseTtlMs;
     this.lastBeatAt = now;
+    if (this.lastError !== null) this.log.info('lease heartbeat answered again');
     this.lastError = null;
     this.live = r.live;
     this.share = r.share;
