@@ -55,7 +55,7 @@ import type { Logger } from '../util/logger.js';
 import { CallSchedule } from './call-schedule.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { LeaseKeeper } from './leases.js';
-import { mergeStoredIncident } from './reconcile.js';
+import { mergeStoredIncident } from '../engine/reconcile.js';
 import { applyAckRequests } from './requests.js';
 import { restoreStates } from './restore.js';
 import { ResultWriter } from './result-writer.js';

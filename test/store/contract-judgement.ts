@@ -82,6 +82,33 @@ export function judgementContract(store: StoreGetter): void {
     assert.equal(await store().getIncident('nope'), null);
   });
 
+  it('keeps what another writer added: a stale copy written later does not undo an acknowledgement', async () => {
+    // Two instances: one takes an acknowledgement, the judging one then writes its copy, which
+    // has a new timeline entry but not the acknowledgement.
+    const opened = incident('inc-9', 'alpha', T0);
+    await store().writeJudgement({ incidents: [opened] });
+    const ackEntry = { at: T0 + 30_000, kind: 'acknowledged' as const, message: 'acknowledged by ana' };
+    await store().writeJudgement({
+      incidents: [
+        {
+          ...opened,
+          acknowledgedAt: T0 + 30_000,
+          acknowledgedBy: 'ana',
+          timeline: [...opened.timeline, ackEntry],
+        },
+      ],
+    });
+    const notified = { at: T0 + 40_000, kind: 'notification' as const, message: 'sent to pager' };
+    const stale = { ...opened, failedProbes: 5, timeline: [...opened.timeline, notified] };
+    await store().writeJudgement({ incidents: [stale] });
+    assert.deepEqual(await store().getIncident('inc-9'), {
+      ...stale,
+      acknowledgedAt: T0 + 30_000,
+      acknowledgedBy: 'ana',
+      timeline: [opened.timeline[0], ackEntry, notified],
+    });
+  });
+
   it('lists incidents newest first, by server, open or resolved, with a limit', async () => {
     await store().writeJudgement({
       incidents: [

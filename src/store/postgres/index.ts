@@ -5,6 +5,7 @@
  * UPDATE), so concurrent writers never lose a count.
  */
 import type pg from 'pg';
+import { mergeStoredIncident } from '../../engine/reconcile.js';
 import type { Incident, Warning } from '../../engine/types.js';
 import type { LayerName, ToolDefinition } from '../../probe/types.js';
 import { GRANULARITY_CODE } from '../compact.js';
@@ -281,7 +282,14 @@ export class PostgresStore implements Store {
 
   async writeJudgement(w: JudgementWrite): Promise<void> {
     await transaction(this.pool, async (c) => {
-      for (const i of w.incidents ?? [])
+      for (const mine of w.incidents ?? []) {
+        // Several instances write one incident (the judging one, and any that takes an
+        // acknowledgement or an update): lock the row and fold in what the stored copy has that this
+        // one lacks, so a change committed by another instance is never written over.
+        const row = (
+          await c.query<{ data: string }>('SELECT data FROM incidents WHERE id = $1 FOR UPDATE', [mine.id])
+        ).rows[0];
+        const i = row ? mergeStoredIncident(mine, JSON.parse(row.data) as Incident) : mine;
         await c.query(
           `INSERT INTO incidents (id, server, severity, status, opened_at, resolved_at, data)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -290,6 +298,7 @@ export class PostgresStore implements Store {
               data = excluded.data`,
           [i.id, i.server, i.severity, i.status, i.openedAt, i.resolvedAt, toJson(i)],
         );
+      }
       for (const x of w.warnings ?? [])
         await c.query(
           `INSERT INTO warnings (id, server, rule, opened_at, cleared_at, data) VALUES ($1, $2, $3, $4, $5, $6)

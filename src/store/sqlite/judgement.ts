@@ -1,4 +1,5 @@
 /** Incidents, warnings, outbox inserts and engine state: one evaluation tick, one transaction. */
+import { mergeStoredIncident } from '../../engine/reconcile.js';
 import type { Incident, Warning } from '../../engine/types.js';
 import type { IncidentQuery, JudgementWrite } from '../store.js';
 import { fromJson, toJson, type Connection } from './connection.js';
@@ -8,7 +9,9 @@ export const DEFAULT_LIST_LIMIT = 100;
 
 export function writeJudgement(conn: Connection, w: JudgementWrite): void {
   conn.write(() => {
-    for (const i of w.incidents ?? []) {
+    for (const mine of w.incidents ?? []) {
+      // What the stored copy has that this one lacks (an acknowledgement, an update) is kept.
+      const i = mergeStoredIncident(mine, getIncident(conn, mine.id));
       conn
         .stmt(
           `INSERT INTO incidents (id, server, severity, status, opened_at, resolved_at, data)

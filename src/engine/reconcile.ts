@@ -3,9 +3,10 @@
  * instance can acknowledge, update or resolve its incident (the API, the dashboard, an ack link, the
  * CLI). Those changes are written to the store; the judging instance folds them into its own copy
  * before it plans escalations or writes the incident again, so an acknowledgement on one instance
- * stops escalation everywhere and is never overwritten.
+ * stops escalation everywhere. The PostgreSQL store applies the same fold inside the write, under a
+ * row lock, so a change another instance committed meanwhile is not written over.
  */
-import type { Incident, TimelineEntry } from '../engine/types.js';
+import type { Incident, TimelineEntry } from './types.js';
 
 const entryKey = (e: TimelineEntry) => `${e.at}\u0000${e.kind}\u0000${e.message}`;
 
