@@ -3,7 +3,8 @@
  * the rows to write, and the expected reads taken from the v1 tables themselves.
  */
 import assert from 'node:assert/strict';
-import type { Granularity, Rollup, Store, StoredResult } from '../../src/store/store.js';
+import type { Rollup, Store, StoredResult } from '../../src/store/store.js';
+import type { V1Rollup } from '../../src/store/v1-rollup.js';
 import type { Histogram } from '../../src/util/histogram.js';
 import type { LayerName } from '../../src/probe/types.js';
 import { stored, realisticResult } from './sample.js';
@@ -36,21 +37,6 @@ export interface V1Result {
   at: number;
   ok: boolean | number;
   result: string;
-}
-
-export interface V1Rollup {
-  server: string;
-  granularity: Granularity;
-  bucket: number;
-  region: string;
-  total: number;
-  failed: number;
-  failed_transport: number;
-  failed_http: number;
-  failed_initialize: number;
-  failed_tools_list: number;
-  latency: string;
-  layer_latency: string;
 }
 
 /** Checks that `store` reads exactly what the v1 tables held (results newest first, every rollup). */

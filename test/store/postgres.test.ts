@@ -5,9 +5,10 @@ import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { SCHEMA_VERSION } from '../../src/store/postgres/migrations.js';
 import { openStore, StoreUnavailableError } from '../../src/store/open.js';
+import type { V1Rollup } from '../../src/store/v1-rollup.js';
 import { createPgSchema, pgSchemaExists, pgSkip, type PgSchema } from '../fixtures/pg.js';
 import { storeContract } from './contract.js';
-import { assertReadsAsV1, v1Rows, type V1Result, type V1Rollup } from './migration-v1.js';
+import { assertReadsAsV1, v1Rows, type V1Result } from './migration-v1.js';
 import { stored, withToolCall } from './sample.js';
 import { createV1Postgres, writeV1Postgres } from './v1-format.js';
 

@@ -8,8 +8,9 @@ import { after, describe, it } from 'node:test';
 import { quantile, record } from '../../src/util/histogram.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js';
+import type { V1Rollup } from '../../src/store/v1-rollup.js';
 import { storeContract } from './contract.js';
-import { assertReadsAsV1, v1Rows, type V1Result, type V1Rollup } from './migration-v1.js';
+import { assertReadsAsV1, v1Rows, type V1Result } from './migration-v1.js';
 import { stored, withToolCall } from './sample.js';
 import { createV1Sqlite, writeV1Sqlite } from './v1-format.js';
 

@@ -4,11 +4,9 @@
  * old schema reads exactly as before. Column order keeps rows free of alignment padding.
  */
 import type pg from 'pg';
-import type { LayerName, ProbeResult } from '../../probe/types.js';
-import type { Histogram } from '../../util/histogram.js';
-import { encodeRollup } from '../compact.js';
+import type { ProbeResult } from '../../probe/types.js';
 import { GRANULARITY_MS } from '../rollup.js';
-import type { Granularity } from '../store.js';
+import { encodeV1Rollup, type V1Rollup } from '../v1-rollup.js';
 import { Ids, insertResults, seriesIds } from './results.js';
 
 export const COMPACT_RESULTS_SQL = `
@@ -65,21 +63,6 @@ export const COMPACT_RESULTS_SQL = `
 
 const CHUNK = 5_000;
 
-interface OldRollup {
-  server: string;
-  granularity: Granularity;
-  bucket: number;
-  region: string;
-  total: number;
-  failed: number;
-  failed_transport: number;
-  failed_http: number;
-  failed_initialize: number;
-  failed_tools_list: number;
-  latency: string;
-  layer_latency: string;
-}
-
 export async function convertToCompact(c: pg.PoolClient): Promise<void> {
   const ids = new Ids();
   for (let after = 0; ;) {
@@ -115,7 +98,7 @@ export async function convertToCompact(c: pg.PoolClient): Promise<void> {
 
   let done = false;
   for (let offset = 0; !done; offset += CHUNK) {
-    const old = await c.query<OldRollup>(
+    const old = await c.query<V1Rollup>(
       'SELECT * FROM rollups_v1 ORDER BY server, granularity, bucket, region LIMIT $1 OFFSET $2',
       [CHUNK, offset],
     );
@@ -128,25 +111,7 @@ export async function convertToCompact(c: pg.PoolClient): Promise<void> {
     );
     await c.query(
       `INSERT INTO rollups (series, bucket, data) SELECT * FROM unnest($1::integer[], $2::integer[], $3::bytea[])`,
-      [
-        series,
-        old.rows.map((r) => r.bucket / GRANULARITY_MS[r.granularity]),
-        old.rows.map((r) =>
-          encodeRollup({
-            total: r.total,
-            failed: r.failed,
-            failedByLayer: {
-              transport: r.failed_transport,
-              http: r.failed_http,
-              initialize: r.failed_initialize,
-              tools_list: r.failed_tools_list,
-              tool_call: 0, // v1 rows predate the tool_call layer
-            },
-            latency: JSON.parse(r.latency) as Histogram,
-            layerLatency: JSON.parse(r.layer_latency) as Record<LayerName, Histogram>,
-          }),
-        ),
-      ],
+      [series, old.rows.map((r) => r.bucket / GRANULARITY_MS[r.granularity]), old.rows.map(encodeV1Rollup)],
     );
   }
   await c.query('DROP TABLE results_v1; DROP TABLE rollups_v1');

@@ -5,11 +5,8 @@
  * an old file reads exactly as before.
  */
 import type { ProbeResult } from '../../probe/types.js';
-import type { Histogram } from '../../util/histogram.js';
-import type { LayerName } from '../../probe/types.js';
-import type { Granularity } from '../store.js';
-import { encodeRollup } from '../compact.js';
 import { GRANULARITY_MS } from '../rollup.js';
+import { encodeV1Rollup, type V1Rollup } from '../v1-rollup.js';
 import { fromJson, type Connection } from './connection.js';
 import { seriesId } from './names.js';
 import { insertResults } from './results.js';
@@ -76,21 +73,6 @@ interface OldResult {
   result: string;
 }
 
-interface OldRollup {
-  server: string;
-  granularity: Granularity;
-  bucket: number;
-  region: string;
-  total: number;
-  failed: number;
-  failed_transport: number;
-  failed_http: number;
-  failed_initialize: number;
-  failed_tools_list: number;
-  latency: string;
-  layer_latency: string;
-}
-
 /** Moves every v1 row into the v2 tables (same ids, same content) and drops the v1 tables. */
 export function convertToCompact(conn: Connection): void {
   const page = conn.db.prepare<[number, number], OldResult>(
@@ -119,7 +101,7 @@ export function convertToCompact(conn: Connection): void {
     WHERE name = 'results_v1' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'results')`);
 
   const insert = conn.db.prepare('INSERT INTO rollups (series, bucket, data) VALUES (?, ?, ?)');
-  const rollupPage = conn.db.prepare<[number, number], OldRollup & { rowid: number }>(
+  const rollupPage = conn.db.prepare<[number, number], V1Rollup & { rowid: number }>(
     'SELECT rowid, * FROM rollups_v1 WHERE rowid > ? ORDER BY rowid LIMIT ?',
   );
   for (let after = 0; ;) {
@@ -130,23 +112,11 @@ export function convertToCompact(conn: Connection): void {
   }
   conn.db.exec('DROP TABLE results_v1; DROP TABLE rollups_v1');
 
-  function insertRollupV1(r: OldRollup): void {
+  function insertRollupV1(r: V1Rollup): void {
     insert.run(
       seriesId(conn, r.server, r.region, r.granularity),
       r.bucket / GRANULARITY_MS[r.granularity],
-      encodeRollup({
-        total: r.total,
-        failed: r.failed,
-        failedByLayer: {
-          transport: r.failed_transport,
-          http: r.failed_http,
-          initialize: r.failed_initialize,
-          tools_list: r.failed_tools_list,
-          tool_call: 0, // v1 rows predate the tool_call layer
-        },
-        latency: fromJson<Histogram>(r.latency),
-        layerLatency: fromJson<Record<LayerName, Histogram>>(r.layer_latency),
-      }),
+      encodeV1Rollup(r),
     );
   }
 }
