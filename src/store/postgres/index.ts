@@ -10,6 +10,7 @@ import type { Incident, Warning } from '../../engine/types.js';
 import type { LayerName, ToolDefinition } from '../../probe/types.js';
 import { GRANULARITY_CODE } from '../compact.js';
 import { aggregateResults, GRANULARITIES } from '../rollup.js';
+import { lastPrunedBucket } from '../rollup-rows.js';
 import {
   type DailyBar,
   type Granularity,
@@ -213,7 +214,7 @@ export class PostgresStore implements Store {
       const before = g === 'minute' ? minuteRollupsBefore : rollupsBefore;
       rolled += await this.deleteInChunks(rollups.PRUNE_ROLLUPS, [
         GRANULARITY_CODE[g],
-        rollups.lastPrunedBucket(g, before),
+        lastPrunedBucket(g, before),
       ]);
     }
     return { raw, rollups: rolled };

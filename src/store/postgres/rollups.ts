@@ -3,10 +3,18 @@
  * server, region and granularity, counts and histograms in one blob (../compact.ts). Deltas merge in
  * JS under the row lock (SELECT … FOR UPDATE), so concurrent writers never lose a count.
  */
-import { LAYERS, type LayerName } from '../../probe/types.js';
-import { countOf, merge, quantile, type Histogram } from '../../util/histogram.js';
+import type { LayerName } from '../../probe/types.js';
 import { decodeRollup, encodeRollup, GRANULARITY_CODE } from '../compact.js';
-import { bucketStart, GRANULARITY_MS, layerCounts, mergeRegions, mergeRollup } from '../rollup.js';
+import { GRANULARITY_MS, mergeRegions, mergeRollup } from '../rollup.js';
+import {
+  bucketRange,
+  byBucketThenRegion,
+  dailyBars,
+  lastDays,
+  latencyQuantilesOf,
+  toRollup,
+  type RollupRow,
+} from '../rollup-rows.js';
 import {
   ALL_REGIONS,
   type DailyBar,
@@ -67,12 +75,6 @@ export function byKey(a: Rollup, b: Rollup): number {
   );
 }
 
-interface RollupRow {
-  bucket: number;
-  region: string;
-  data: Buffer;
-}
-
 async function rows(
   c: Queryable,
   server: string,
@@ -81,8 +83,7 @@ async function rows(
   until: number,
   region?: string,
 ): Promise<RollupRow[]> {
-  const size = GRANULARITY_MS[g];
-  const params: unknown[] = [server, GRANULARITY_CODE[g], Math.floor(since / size), Math.ceil(until / size)];
+  const params: unknown[] = [server, GRANULARITY_CODE[g], ...bucketRange(g, since, until)];
   let sql = `SELECT r.bucket, n.name AS region, r.data FROM rollup_series s
     JOIN rollups r ON r.series = s.id AND r.bucket >= $3 AND r.bucket < $4 JOIN names n ON n.id = s.region
     WHERE s.server = ${nameId('$1')} AND s.granularity = $2`;
@@ -91,9 +92,7 @@ async function rows(
     sql += ` AND s.region = ${nameId('$5')}`;
   }
   const r = await c.query<RollupRow>(sql, params);
-  return r.rows.sort(
-    (a, b) => a.bucket - b.bucket || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0),
-  );
+  return r.rows.sort(byBucketThenRegion);
 }
 
 export async function rollupsByRegion(
@@ -104,13 +103,7 @@ export async function rollupsByRegion(
   until: number,
   region?: string,
 ): Promise<Rollup[]> {
-  return (await rows(c, server, g, since, until, region)).map((r) => ({
-    server,
-    region: r.region,
-    granularity: g,
-    bucket: r.bucket * GRANULARITY_MS[g],
-    ...decodeRollup(r.data),
-  }));
+  return (await rows(c, server, g, since, until, region)).map((r) => toRollup(server, g, r));
 }
 
 export async function rollups(
@@ -132,25 +125,8 @@ export async function dailyAvailability(
   now: number,
   region?: string,
 ): Promise<DailyBar[]> {
-  const DAY = GRANULARITY_MS.day;
-  const today = bucketStart(now, 'day');
-  const first = today - (days - 1) * DAY;
-  const found = new Map<number, DailyBar>();
-  for (const r of await rows(c, server, 'day', first, today + DAY, region)) {
-    const d = decodeRollup(r.data);
-    const day = r.bucket * DAY;
-    let bar = found.get(day);
-    if (!bar) found.set(day, (bar = { day, total: 0, failed: 0, failedByLayer: layerCounts() }));
-    bar.total += d.total;
-    bar.failed += d.failed;
-    for (const l of LAYERS) bar.failedByLayer[l] += d.failedByLayer[l];
-  }
-  const bars: DailyBar[] = [];
-  for (let i = 0; i < days; i++) {
-    const day = first + i * DAY;
-    bars.push(found.get(day) ?? { day, total: 0, failed: 0, failedByLayer: layerCounts() });
-  }
-  return bars;
+  const [since, until] = lastDays(days, now);
+  return dailyBars(await rows(c, server, 'day', since, until, region), since, days);
 }
 
 export async function latencyQuantiles(
@@ -161,12 +137,7 @@ export async function latencyQuantiles(
   qs: readonly number[],
   opts: { layer?: LayerName; region?: string } = {},
 ): Promise<LatencyQuantiles> {
-  const total: Histogram = {};
-  for (const r of await rows(c, server, 'hour', since, until, opts.region)) {
-    const d = decodeRollup(r.data);
-    merge(total, opts.layer === undefined ? d.latency : d.layerLatency[opts.layer]);
-  }
-  return { samples: countOf(total), values: qs.map((q) => quantile(total, q)) };
+  return latencyQuantilesOf(await rows(c, server, 'hour', since, until, opts.region), qs, opts.layer);
 }
 
 /**
@@ -177,7 +148,3 @@ export const PRUNE_ROLLUPS = `DELETE FROM rollups WHERE (series, bucket) IN (
   SELECT x.series, x.bucket FROM rollup_series s CROSS JOIN LATERAL (
     SELECT series, bucket FROM rollups WHERE series = s.id AND bucket <= $2 LIMIT $3) x
   WHERE s.granularity = $1 LIMIT $3)`;
-
-export function lastPrunedBucket(g: Granularity, before: number): number {
-  return Math.floor(before / GRANULARITY_MS[g]) - 1;
-}

@@ -3,8 +3,7 @@
  * and granularity (names.ts), with counts and histograms in one blob (../compact.ts): merge-upsert of a delta, range reads, daily
  * bars, latency quantiles, pruning.
  */
-import { LAYERS, type LayerName } from '../../probe/types.js';
-import { countOf, merge, quantile, type Histogram } from '../../util/histogram.js';
+import type { LayerName } from '../../probe/types.js';
 import {
   ALL_REGIONS,
   type DailyBar,
@@ -13,17 +12,21 @@ import {
   type Rollup,
 } from '../store.js';
 import { decodeRollup, encodeRollup, GRANULARITY_CODE } from '../compact.js';
-import { bucketStart, GRANULARITY_MS, layerCounts, mergeRegions, mergeRollup } from '../rollup.js';
+import { GRANULARITY_MS, mergeRegions, mergeRollup } from '../rollup.js';
+import {
+  bucketRange,
+  byBucketThenRegion,
+  dailyBars,
+  lastDays,
+  lastPrunedBucket,
+  latencyQuantilesOf,
+  toRollup,
+  type RollupRow,
+} from '../rollup-rows.js';
 import type { Connection } from './connection.js';
 import { SERIES_OF, seriesId } from './names.js';
 
 const KEY = 'series = ? AND bucket = ?';
-
-/** The first bucket index at or after `since` floored, and the first one whose start is >= `until`. */
-export function bucketRange(g: Granularity, since: number, until: number): [number, number] {
-  const size = GRANULARITY_MS[g];
-  return [Math.floor(since / size), Math.ceil(until / size)];
-}
 
 /** Adds a delta into its bucket's row (merged here, in the caller's transaction). */
 export function upsertRollup(conn: Connection, d: Rollup): void {
@@ -36,22 +39,6 @@ export function upsertRollup(conn: Connection, d: Rollup): void {
   const merged = { ...d, ...decodeRollup(old.data) };
   mergeRollup(merged, d);
   conn.stmt(`UPDATE rollups SET data = ? WHERE ${KEY}`).run(encodeRollup(merged), ...key);
-}
-
-interface RollupRow {
-  bucket: number;
-  region: string;
-  data: Buffer;
-}
-
-function toRollup(server: string, g: Granularity, r: RollupRow): Rollup {
-  return {
-    server,
-    region: r.region,
-    granularity: g,
-    bucket: r.bucket * GRANULARITY_MS[g],
-    ...decodeRollup(r.data),
-  };
 }
 
 function rows(
@@ -76,7 +63,7 @@ function rows(
   return conn
     .stmt<RollupRow>(sql)
     .all(...params)
-    .sort((a, b) => a.bucket - b.bucket || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+    .sort(byBucketThenRegion);
 }
 
 /** Rows of the buckets overlapping [since, until), ordered by bucket then region. */
@@ -110,25 +97,8 @@ export function dailyAvailability(
   now: number,
   region?: string,
 ): DailyBar[] {
-  const DAY = GRANULARITY_MS.day;
-  const today = bucketStart(now, 'day');
-  const first = today - (days - 1) * DAY;
-  const found = new Map<number, DailyBar>();
-  for (const r of rows(conn, server, 'day', first, today + DAY, region)) {
-    const d = decodeRollup(r.data);
-    const day = r.bucket * DAY;
-    let bar = found.get(day);
-    if (!bar) found.set(day, (bar = { day, total: 0, failed: 0, failedByLayer: layerCounts() }));
-    bar.total += d.total;
-    bar.failed += d.failed;
-    for (const l of LAYERS) bar.failedByLayer[l] += d.failedByLayer[l];
-  }
-  const bars: DailyBar[] = [];
-  for (let i = 0; i < days; i++) {
-    const day = first + i * DAY;
-    bars.push(found.get(day) ?? { day, total: 0, failed: 0, failedByLayer: layerCounts() });
-  }
-  return bars;
+  const [since, until] = lastDays(days, now);
+  return dailyBars(rows(conn, server, 'day', since, until, region), since, days);
 }
 
 export function latencyQuantiles(
@@ -139,12 +109,7 @@ export function latencyQuantiles(
   qs: readonly number[],
   opts: { layer?: LayerName; region?: string } = {},
 ): LatencyQuantiles {
-  const total: Histogram = {};
-  for (const r of rows(conn, server, 'hour', since, until, opts.region)) {
-    const d = decodeRollup(r.data);
-    merge(total, opts.layer === undefined ? d.latency : d.layerLatency[opts.layer]);
-  }
-  return { samples: countOf(total), values: qs.map((q) => quantile(total, q)) };
+  return latencyQuantilesOf(rows(conn, server, 'hour', since, until, opts.region), qs, opts.layer);
 }
 
 /**
@@ -152,7 +117,7 @@ export function latencyQuantiles(
  * series by series (the key leads with the series), at most `chunk` rows of one series at a time.
  */
 export function pruneRollupsChunk(conn: Connection, g: Granularity, before: number, chunk: number): number {
-  const last = Math.floor(before / GRANULARITY_MS[g]) - 1;
+  const last = lastPrunedBucket(g, before);
   const series = conn
     .stmt<{ id: number }>('SELECT id FROM rollup_series WHERE granularity = ? ORDER BY id')
     .all(GRANULARITY_CODE[g]);
