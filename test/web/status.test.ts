@@ -97,19 +97,23 @@ describe('status page regions (issue 11)', () => {
     ].map((m) => m.slice(1));
   }
 
-  it('a server probed from local and eu shows both regions, eu failing, each with its p95; one-region servers show none', async () => {
+  /** The seeded view, with `server` probed from `regions`. */
+  async function regionalView(server: string, regions: string[]) {
     const seeded = await createSeededView();
     const config = seeded.view.config();
     const view = new TestMonitorView({
       config: {
         ...config,
-        servers: config.servers.map((s) =>
-          s.name === 'docs-search' ? { ...s, regions: ['local', 'eu'] } : s,
-        ),
+        servers: config.servers.map((s) => (s.name === server ? { ...s, regions } : s)),
       },
       store: seeded.store,
       now: () => seeded.now,
     });
+    return { seeded, view };
+  }
+
+  it('a server probed from local and eu shows both regions, eu failing, each with its p95; one-region servers show none', async () => {
+    const { seeded, view } = await regionalView('docs-search', ['local', 'eu']);
     // eu: ok at 300 ms for the hour, then its last three probes fail (the 5xx message must stay private).
     await seeded.store.writeResults(
       Array.from({ length: 60 }, (_, i) => {
@@ -152,18 +156,7 @@ describe('status page regions (issue 11)', () => {
   });
 
   it('escapes region names', async () => {
-    const seeded = await createSeededView();
-    const config = seeded.view.config();
-    const view = new TestMonitorView({
-      config: {
-        ...config,
-        servers: config.servers.map((s) =>
-          s.name === 'weather' ? { ...s, regions: ['local', '<b>eu</b>'] } : s,
-        ),
-      },
-      store: seeded.store,
-      now: () => seeded.now,
-    });
+    const { view } = await regionalView('weather', ['local', '<b>eu</b>']);
     const app = buildApp(view);
     await app.ready();
     try {
