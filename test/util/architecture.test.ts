@@ -2,7 +2,8 @@
  * The import check of docs/architecture.md: every import in src/ from one top folder into another must
  * be allowed by the doc's "may import" table, which this test reads (so the doc and the check cannot
  * drift apart). Imports are found with the TypeScript parser: `import`/`export … from`, `import x =
- * require()`, dynamic `import()` and `import('…')` types.
+ * require()`, dynamic `import()` and `import('…')` types. Files also must not import each other in a
+ * circle (the folders' arrows go one way, so any such circle lies inside one folder).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,6 +124,75 @@ function violations(files: Map<string, string>, rules: Map<string, Rule>): strin
   return out;
 }
 
+/** The file of `files` a relative specifier in `from` names (`.js` written for `.ts`), or null. */
+function resolveIn(files: Map<string, string>, from: string, specifier: string): string | null {
+  const target = normalize(join(dirname(from), specifier))
+    .split(sep)
+    .join('/');
+  const candidates = [
+    target,
+    target.replace(/\.js$/, '.ts'),
+    target.replace(/\.mjs$/, '.mts'),
+    `${target}/index.ts`,
+  ];
+  return candidates.find((c) => files.has(c)) ?? null;
+}
+
+/**
+ * Import cycles between files (type and dynamic imports count too), one per set of files that reach
+ * each other, as "src/a.ts → src/b.ts → src/a.ts": the shortest cycle through the first file by name.
+ */
+function cycles(files: Map<string, string>): string[] {
+  const edges = new Map<string, string[]>();
+  for (const [file, text] of files) {
+    const to = importsOf(file, text)
+      .filter((ref) => ref.specifier.startsWith('.'))
+      .map((ref) => resolveIn(files, file, ref.specifier))
+      .filter((t): t is string => t !== null);
+    edges.set(file, [...new Set(to)].sort());
+  }
+  // Tarjan: the strongly connected components of the import graph.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    for (const w of edges.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component = stack.splice(stack.indexOf(v));
+    if (component.length > 1 || edges.get(v)!.includes(v)) components.push(component.sort());
+  };
+  for (const f of [...files.keys()].sort()) if (!index.has(f)) visit(f);
+  return components
+    .sort((a, b) => a[0]!.localeCompare(b[0]!))
+    .map((component) => {
+      // Breadth first from the first file, inside the component, back to itself.
+      const start = component[0]!;
+      const inside = new Set(component);
+      const via = new Map<string, string>();
+      const queue = [start];
+      while (queue.length > 0) {
+        const v = queue.shift()!;
+        const next = edges.get(v)!.filter((w) => inside.has(w));
+        if (next.includes(start)) {
+          const path = [start];
+          for (let u = v; u !== start; u = via.get(u)!) path.splice(1, 0, u);
+          return [...path, start].map((f) => `src/${f}`).join(' → ');
+        }
+        for (const w of next) if (!via.has(w)) (via.set(w, v), queue.push(w));
+      }
+      throw new Error(`no cycle through ${start}`);
+    });
+}
+
 function sourceFiles(dir: string, out = new Map<string, string>()): Map<string, string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
@@ -187,4 +257,64 @@ test('the check finds static, re-exported, dynamic and type imports against the 
     'src/newfolder/x.ts: folder newfolder/ has no row in docs/architecture.md',
     "src/util/escape.ts:1 imports '../../package.json': outside src/",
   ]);
+});
+
+test('no files of src/ import each other in a circle', () => {
+  assert.deepEqual(cycles(sourceFiles(SRC)), []);
+});
+
+test('the cycle check finds circles of imports of every kind, and only those', () => {
+  const cases: { name: string; files: [string, string][]; cycles: string[] }[] = [
+    {
+      name: 'two files, each importing a value of the other',
+      files: [
+        ['web/http/problem.ts', "import { drain } from './client-errors.js';\nexport const BASE = 'x';\n"],
+        ['web/http/client-errors.ts', "import { BASE } from './problem.js';\nexport const drain = 1;\n"],
+      ],
+      cycles: ['src/web/http/client-errors.ts → src/web/http/problem.ts → src/web/http/client-errors.ts'],
+    },
+    {
+      name: 'three files through a re-export, a type import and a dynamic import, across subfolders',
+      files: [
+        ['monitor/a.ts', "export { b } from './b.js';\n"],
+        ['monitor/b.ts', "import type { C } from './sub/c.js';\nexport const b = 1;\n"],
+        ['monitor/sub/c.ts', "export type C = number;\nexport const f = () => import('../a.js');\n"],
+      ],
+      cycles: ['src/monitor/a.ts → src/monitor/b.ts → src/monitor/sub/c.ts → src/monitor/a.ts'],
+    },
+    {
+      name: 'a file importing itself; a folder index',
+      files: [
+        ['engine/self.ts', "import { x } from './self.js';\nexport const y = x;\n"],
+        ['engine/index.ts', "export * from './rules/index.js';\n"],
+        ['engine/rules/index.ts', "import { y } from '../index.js';\n"],
+      ],
+      cycles: [
+        'src/engine/index.ts → src/engine/rules/index.ts → src/engine/index.ts',
+        'src/engine/self.ts → src/engine/self.ts',
+      ],
+    },
+    {
+      name: 'the shortest circle of several: a diamond with one arrow back',
+      files: [
+        ['store/a.ts', "import './b.js';\nimport './c.js';\n"],
+        ['store/b.ts', "import './d.js';\n"],
+        ['store/c.ts', "import './d.js';\nimport './a.js';\n"],
+        ['store/d.ts', "import './e.js';\n"],
+        ['store/e.ts', "import './a.js';\n"],
+      ],
+      cycles: ['src/store/a.ts → src/store/c.ts → src/store/a.ts'],
+    },
+    {
+      name: 'no circle: a diamond, packages, node: modules and files outside the map',
+      files: [
+        ['util/a.ts', "import './b.js';\nimport './c.js';\nimport ts from 'typescript';\n"],
+        ['util/b.ts', "import './d.js';\nimport { readFileSync } from 'node:fs';\n"],
+        ['util/c.ts', "import './d.js';\nimport '../../package.json';\n"],
+        ['util/d.ts', "import './missing.js';\n"],
+      ],
+      cycles: [],
+    },
+  ];
+  for (const c of cases) assert.deepEqual(cycles(new Map(c.files)), c.cycles, c.name);
 });

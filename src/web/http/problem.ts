@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorPage } from '../html/error-page.js';
-import { drainRequestBody, tooLargeDetail } from './client-errors.js';
+import { drainRequestBody, tooLargeDetail } from './body-limit.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
