@@ -1,10 +1,11 @@
 /** What the monitor keeps per server besides its config: engine state, last result, last tool surface. */
 import type { ServerConfig } from '../config/types.js';
-import type { EngineState } from '../engine/index.js';
+import { createState, type EngineState } from '../engine/index.js';
 import type { ToolSnapshot } from '../engine/types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { ScheduledServer } from '../scheduler/index.js';
 import type { RegionalJudging } from './regional.js';
+import type { Restored } from './restore.js';
 
 export interface Tracked {
   cfg: ServerConfig;
@@ -16,6 +17,19 @@ export interface Tracked {
   savedAt: number;
   /** When time-driven rules were last judged. */
   tickedAt: number;
+}
+
+/** A server's entry as restoreStates brought it back; without `restored`, a server never judged. */
+export function trackedFrom(cfg: ServerConfig, restored?: Restored): Tracked {
+  return {
+    cfg,
+    state: restored?.state ?? createState(cfg.rules),
+    lastResult: restored?.lastResult ?? null,
+    lastResultAt: restored?.lastResultAt ?? null,
+    surface: restored?.surface ?? null,
+    savedAt: restored?.savedAt ?? 0,
+    tickedAt: 0,
+  };
 }
 
 export interface Scheduled extends ScheduledServer {
