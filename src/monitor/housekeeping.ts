@@ -3,9 +3,10 @@
  * rules that depend on time alone, escalations, rounds of multi-region servers that are due, the
  * channel and agent warnings, the weekly digest, and retention.
  */
+import { writeChannelWarnings } from '../alerts/channel-warnings.js';
 import { planDigest, planDue, previousDigestAt } from '../alerts/index.js';
 import { openIncident, tick } from '../engine/index.js';
-import type { Incident, Warning } from '../engine/types.js';
+import type { Incident } from '../engine/types.js';
 import type { TimerHandle } from '../scheduler/index.js';
 import { isTransientStoreError } from '../store/transient.js';
 import { foldStoredIncident } from './cluster.js';
@@ -133,30 +134,14 @@ export class Housekeeping {
 
   /**
    * A channel that keeps failing (or that its receiver disabled) is a warning beside the servers'
-   * own, raised and cleared as the delivery worker sees it; its server field names the channel.
+   * own, raised and cleared as the delivery worker sees it (alerts/channel-warnings.ts: when the
+   * store is shared, only on evidence newer than the warning); its server field names the channel.
    */
   private async syncChannelWarnings(now: number): Promise<void> {
     const { core } = this;
-    const failing = new Map(core.worker.warnings().map((w) => [`channel:${w.channel}`, w]));
-    const stored = (await core.store.listWarnings({ active: true, limit: 10_000 })).filter(
-      (w) => w.rule === 'channel_failing',
-    );
-    const changes: Warning[] = [];
-    for (const w of stored) if (!failing.has(w.server)) changes.push({ ...w, clearedAt: now });
-    for (const [key, w] of failing) {
-      if (stored.some((x) => x.server === key)) continue;
-      changes.push({
-        id: `${key}-${w.since}`,
-        server: key,
-        rule: 'channel_failing',
-        message: w.message,
-        openedAt: w.since,
-        clearedAt: null,
-        details: { disabled: w.disabled },
-      });
-      core.log.warn({ channel: w.channel, disabled: w.disabled }, w.message);
-    }
-    if (changes.length > 0) await core.store.writeJudgement({ warnings: changes });
+    const shared = core.keeper !== null;
+    const raised = await writeChannelWarnings({ store: core.store, worker: core.worker, shared, now });
+    for (const w of raised) core.log.warn({ channel: w.channel, disabled: w.disabled }, w.message);
   }
 
   /** `agent_offline` warnings (server field `agent:REGION`) raised and cleared as agents call or go silent. */
