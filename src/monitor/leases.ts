@@ -110,9 +110,10 @@ export class LeaseKeeper {
   async beat(): Promise<void> {
     if (this.stopped) return;
     const now = this.clock.now();
+    const names = this.host.serverNames();
     let r;
     try {
-      r = await this.leases.heartbeat(this.self, this.host.serverNames(), now, this.settings.leaseTtlMs);
+      r = await this.leases.heartbeat(this.self, names, now, this.settings.leaseTtlMs);
     } catch (err) {
       // A database outage is already reported by the store (a warning, then every 60 s); say it
       // here once when the heartbeats start failing and once a minute while they do.
@@ -140,7 +141,10 @@ export class LeaseKeeper {
     // Adopting and giving back wait for the store and for probes in flight: they run beside the
     // beats, never in them, so a slow one cannot make this instance miss its own heartbeat.
     if (r.lost.length > 0) {
-      this.log.warn({ servers: r.lost }, 'leases taken over by another instance');
+      // A server no longer monitored (removed through the API) gives its lease back: not a loss.
+      const monitored = new Set(names);
+      const taken = r.lost.filter((s) => monitored.has(s));
+      if (taken.length > 0) this.log.warn({ servers: taken }, 'leases taken over by another instance');
       void this.lose(r.lost);
     }
     for (const g of r.gained) {

@@ -261,9 +261,17 @@ export class Monitor {
     return this.runtime.upsertServer(cfg);
   }
 
-  /** Many changes at once (a registry source's sync); the server list is rebuilt once. */
-  applyServers(upserts: readonly ServerConfig[], removals: readonly string[], by: string): Promise<void> {
-    return this.runtime.applyServers(upserts, removals, by);
+  /**
+   * Many changes at once (a registry source's sync); the server list is rebuilt once. `quiet`
+   * removals only stop tracking (following another instance's removal, api-changes.ts).
+   */
+  applyServers(
+    upserts: readonly ServerConfig[],
+    removals: readonly string[],
+    by: string,
+    opts: { quiet?: boolean } = {},
+  ): Promise<void> {
+    return this.runtime.applyServers(upserts, removals, by, opts);
   }
 
   /** Stops monitoring a server; its open incidents are resolved first and the resolve is sent. */

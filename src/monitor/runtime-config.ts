@@ -59,13 +59,16 @@ export class RuntimeConfig {
   /**
    * Many changes at once (a registry source's sync): each server goes the way upsertServer and
    * removeServer take it, and the config's server list is rebuilt once, not once per server.
+   * `quiet` removals only stop tracking: they follow a removal another instance made, which resolved
+   * the incidents and queued the resolve already (api-changes.ts).
    */
   async applyServers(
     upserts: readonly ServerConfig[],
     removals: readonly string[],
     by: string,
+    opts: { quiet?: boolean } = {},
   ): Promise<void> {
-    for (const name of removals) await this.removeOne(name, by);
+    for (const name of removals) await this.removeOne(name, by, opts.quiet);
     for (const cfg of upserts) await this.upsertOne(cfg);
     this.refreshServers();
   }
@@ -101,11 +104,15 @@ export class RuntimeConfig {
     });
   }
 
-  private removeOne(name: string, by: string): Promise<boolean> {
+  private removeOne(name: string, by: string, quiet = false): Promise<boolean> {
     const { core } = this;
     return core.queue.run(name, async () => {
       const t = core.tracked.get(name);
       if (!t) return false;
+      if (quiet) {
+        this.forget(name);
+        return true;
+      }
       const now = core.now();
       const open = openIncident(t.state);
       const stored = await core.store.listIncidents({ open: true, server: name });
@@ -131,11 +138,15 @@ export class RuntimeConfig {
           true,
         );
       }
-      core.tracked.delete(name);
-      core.regional.forget(name);
-      this.probing.forget(name);
-      core.scheduler.remove(name);
+      this.forget(name);
       return true;
     });
+  }
+
+  private forget(name: string): void {
+    this.core.tracked.delete(name);
+    this.core.regional.forget(name);
+    this.probing.forget(name);
+    this.core.scheduler.remove(name);
   }
 }
