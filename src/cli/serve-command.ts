@@ -8,6 +8,7 @@ import { ProbePool, probeWorkerCount } from '../monitor/probe-pool.js';
 import { AgentHub } from '../monitor/agent-hub.js';
 import { monitorTarget, withSources } from '../monitor/sources.js';
 import { MonitorViewAdapter, withApiChanges } from '../monitor/view.js';
+import { followApiChanges } from '../monitor/api-changes.js';
 import { realClock } from '../scheduler/index.js';
 import { leasesFor, openStore, StoreUnavailableError } from '../store/open.js';
 import { createLogger } from '../util/logger.js';
@@ -81,7 +82,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         const storeWatch = watchStore(store, log);
         const changed = await withApiChanges(file, store);
         for (const p of changed.problems)
-          log.warn(`a server changed through the API no longer fits the config and is left out: ${p}`);
+          log.warn(`a change made through the API cannot be applied and is left out: ${p}`);
         const { config, runner: sources } = await withSources(changed.config, {
           store,
           log,
@@ -115,7 +116,13 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
           maxBodyBytes: config.telemetry?.maxBodyBytes,
           maxToolsPerServer: config.telemetry?.maxToolsPerServer,
         });
-        const view = new MonitorViewAdapter(monitor, { telemetry, agents: new AgentHub(monitor, log) });
+        // Shared store: servers and maintenance windows changed through another instance's API.
+        const apiChanges = followApiChanges(monitor, { store, log, seen: changed.seen });
+        const view = new MonitorViewAdapter(monitor, {
+          telemetry,
+          agents: new AgentHub(monitor, log),
+          apiChanges,
+        });
         const metrics = createWebMetrics(view);
         monitor.setHooks({
           onProbe: (server, result) => metrics.recordProbe(result, server),
@@ -136,6 +143,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
           },
         });
         await monitor.start();
+        apiChanges?.start();
         sources?.start(monitorTarget(monitor));
         telemetry.start();
         const token = await ensureFirstToken(store);
@@ -155,6 +163,7 @@ export function serveCommand(io: Io, setExit: (code: number) => void): Command {
         await web.app.close();
         await telemetry.stop();
         await sources?.stop();
+        await apiChanges?.stop();
         clearInterval(storeWatch);
         await monitor.stop();
         await pool?.close();

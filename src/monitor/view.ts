@@ -20,10 +20,16 @@ import type {
 } from './monitor-view.js';
 import type { Monitor } from './monitor.js';
 import type { Tracked } from './tracked.js';
+import {
+  API_MAINTENANCE_PREFIX,
+  API_SERVER_PREFIX,
+  parseStoredServer,
+  parseStoredWindow,
+  readApiChanges,
+  type ApiChangeFollower,
+} from './api-changes.js';
 
 const DAY_MS = 86_400_000;
-export const API_SERVER_PREFIX = 'api:server:';
-const API_MAINTENANCE_PREFIX = 'api:maintenance:';
 
 /** The engine's summary of a tracked server, with what only the monitor knows (paused, the last stored result). */
 export function monitorSummary(t: Tracked, now: number): MonitorSummary {
@@ -53,14 +59,27 @@ export class MonitorViewAdapter implements MonitorView {
   readonly store: Store;
   readonly telemetry?: TelemetryFace;
   readonly agents?: AgentHubFace;
+  /** Shared store: the other instances follow these changes; ours are recorded there as ours. */
+  private readonly apiChanges: ApiChangeFollower | null;
 
   constructor(
     private readonly monitor: Monitor,
-    opts: { telemetry?: TelemetryFace; agents?: AgentHubFace } = {},
+    opts: { telemetry?: TelemetryFace; agents?: AgentHubFace; apiChanges?: ApiChangeFollower | null } = {},
   ) {
     this.store = monitor.store;
     if (opts.telemetry) this.telemetry = opts.telemetry;
     if (opts.agents) this.agents = opts.agents;
+    this.apiChanges = opts.apiChanges ?? null;
+  }
+
+  /** A change made through the API: never interleaved with following other instances' changes. */
+  private change<T>(fn: () => Promise<T>): Promise<T> {
+    return this.apiChanges ? this.apiChanges.exclusive(fn) : fn();
+  }
+
+  private async writeMeta(key: string, value: string | null): Promise<void> {
+    await this.store.setMeta(key, value);
+    this.apiChanges?.wrote(key, value);
   }
 
   toolFacts(server: string): ToolFacts | null {
@@ -112,16 +131,20 @@ export class MonitorViewAdapter implements MonitorView {
   }
 
   async addServer(raw: RawServer): Promise<ServerChange> {
-    const name = (raw as { name?: unknown }).name;
-    if (typeof name === 'string' && this.monitor.get(name))
-      return { ok: false, reason: 'conflict', message: `a server named "${name}" exists already` };
-    return this.apply(raw);
+    return this.change(async () => {
+      const name = (raw as { name?: unknown }).name;
+      if (typeof name === 'string' && this.monitor.get(name))
+        return { ok: false, reason: 'conflict', message: `a server named "${name}" exists already` };
+      return this.apply(raw);
+    });
   }
 
   async updateServer(name: string, patch: Partial<RawServer>): Promise<ServerChange> {
-    const t = this.monitor.get(name);
-    if (!t) return { ok: false, reason: 'not_found' };
-    return this.apply({ ...(t.cfg.entry ?? { name, url: t.cfg.url }), ...patch } as RawServer, name);
+    return this.change(async () => {
+      const t = this.monitor.get(name);
+      if (!t) return { ok: false, reason: 'not_found' };
+      return this.apply({ ...(t.cfg.entry ?? { name, url: t.cfg.url }), ...patch } as RawServer, name);
+    });
   }
 
   async pauseServer(name: string, paused: boolean): Promise<ServerChange> {
@@ -129,9 +152,11 @@ export class MonitorViewAdapter implements MonitorView {
   }
 
   async removeServer(name: string, by?: string): Promise<boolean> {
-    if (!(await this.monitor.removeServer(name, by))) return false;
-    await this.store.setMeta(API_SERVER_PREFIX + name, JSON.stringify({ removed: true }));
-    return true;
+    return this.change(async () => {
+      if (!(await this.monitor.removeServer(name, by))) return false;
+      await this.writeMeta(API_SERVER_PREFIX + name, JSON.stringify({ removed: true }));
+      return true;
+    });
   }
 
   private async apply(raw: RawServer, replacing?: string): Promise<ServerChange> {
@@ -145,7 +170,7 @@ export class MonitorViewAdapter implements MonitorView {
           .map((p) => ({ path: p.path.replace(/^servers\[0\]\.?/, ''), message: p.message })),
       };
     await this.monitor.upsertServer(server);
-    await this.store.setMeta(API_SERVER_PREFIX + server.name, JSON.stringify(server.entry ?? raw));
+    await this.writeMeta(API_SERVER_PREFIX + server.name, JSON.stringify(server.entry ?? raw));
     return { ok: true, server };
   }
 
@@ -158,16 +183,20 @@ export class MonitorViewAdapter implements MonitorView {
   }
 
   async addMaintenance(w: MaintenanceWindow): Promise<MaintenanceWindow> {
-    const window = { ...w, id: w.id ?? `api-${w.start.toString(36)}-${w.end.toString(36)}` };
-    this.monitor.addMaintenance(window);
-    await this.store.setMeta(API_MAINTENANCE_PREFIX + window.id, JSON.stringify(window));
-    return window;
+    return this.change(async () => {
+      const window = { ...w, id: w.id ?? `api-${w.start.toString(36)}-${w.end.toString(36)}` };
+      this.monitor.addMaintenance(window);
+      await this.writeMeta(API_MAINTENANCE_PREFIX + window.id, JSON.stringify(window));
+      return window;
+    });
   }
 
   async removeMaintenance(id: string): Promise<boolean> {
-    if (!this.monitor.removeMaintenance(id)) return false;
-    await this.store.setMeta(API_MAINTENANCE_PREFIX + id, null);
-    return true;
+    return this.change(async () => {
+      if (!this.monitor.removeMaintenance(id)) return false;
+      await this.writeMeta(API_MAINTENANCE_PREFIX + id, null);
+      return true;
+    });
   }
 
   async cluster(): Promise<ClusterSummary | null> {
@@ -211,31 +240,52 @@ export class MonitorViewAdapter implements MonitorView {
 
 /**
  * The config as the API left it: servers added, changed or removed through the API (meta entries)
- * applied over the file's, and the maintenance windows added through the API.
+ * applied over the file's, and the maintenance windows added through the API. A stored entry that
+ * cannot be read is a problem and left out. `seen` holds every stored text read (the follower of a
+ * shared store starts from it, api-changes.ts).
  */
 export async function withApiChanges(
   config: Config,
   store: Store,
-): Promise<{ config: Config; maintenance: MaintenanceWindow[]; problems: string[] }> {
+): Promise<{
+  config: Config;
+  maintenance: MaintenanceWindow[];
+  problems: string[];
+  seen: Map<string, string>;
+}> {
   const servers = new Map(config.servers.map((s) => [s.name, s]));
   const problems: string[] = [];
-  for (const { key, value } of await store.listMeta(API_SERVER_PREFIX)) {
+  const maintenance: MaintenanceWindow[] = [];
+  const stored = await readApiChanges(store);
+  for (const { key, value } of stored) {
+    if (key.startsWith(API_MAINTENANCE_PREFIX)) {
+      const p = parseStoredWindow(key.slice(API_MAINTENANCE_PREFIX.length), value);
+      if (p.ok) maintenance.push(p.value);
+      else problems.push(`maintenance window ${key.slice(API_MAINTENANCE_PREFIX.length)}: ${p.problem}`);
+      continue;
+    }
     const name = key.slice(API_SERVER_PREFIX.length);
-    const raw = JSON.parse(value) as RawServer & { removed?: boolean };
-    if (raw.removed) {
+    const p = parseStoredServer(value);
+    if (!p.ok) {
+      problems.push(`${name}: ${p.problem}`);
+      continue;
+    }
+    if (p.value.removed) {
       servers.delete(name);
       continue;
     }
-    const { server, problems: p } = parseServerEntry(
-      raw,
+    const { server, problems: found } = parseServerEntry(
+      p.value.raw,
       { ...config, servers: [...servers.values()] },
       servers.has(name) ? { replacing: name } : {},
     );
     if (server) servers.set(name, server);
-    else problems.push(`${name}: ${p.map((x) => x.message).join('; ')}`);
+    else problems.push(`${name}: ${found.map((x) => x.message).join('; ')}`);
   }
-  const maintenance = (await store.listMeta(API_MAINTENANCE_PREFIX)).map(
-    (m) => JSON.parse(m.value) as MaintenanceWindow,
-  );
-  return { config: { ...config, servers: [...servers.values()] }, maintenance, problems };
+  return {
+    config: { ...config, servers: [...servers.values()] },
+    maintenance,
+    problems,
+    seen: new Map(stored.map((e) => [e.key, e.value])),
+  };
 }
