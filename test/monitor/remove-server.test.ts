@@ -99,3 +99,40 @@ routes: { P1: [hook], P2: [hook], P3: [digest] }
     await store.close();
   }
 });
+
+test('a quiet removal (following another instance) stops tracking and writes and sends nothing', async () => {
+  const { config, problems } = parseConfig(`
+servers:
+  - { name: api, url: "http://127.0.0.1:9/mcp" }
+channels:
+  - { name: hook, type: webhook, url: "http://127.0.0.1:9/hook", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }
+routes: { P1: [hook], P2: [hook], P3: [digest] }
+`);
+  assert.ok(config, JSON.stringify(problems));
+  const clock = new FakeClock(T0);
+  const probe = async (): Promise<ProbeOutcome> => ({
+    result: { ...fail('transport', 'connect_refused'), startedAt: new Date(clock.now()).toISOString() },
+  });
+  const store: Store = openSqliteStore(':memory:');
+  const monitor = new Monitor({ config, store, log: silent, clock, probe });
+  await monitor.start();
+  try {
+    let open = null;
+    for (let t = 0; t < 10 * 60_000 && !open; t += 1_000) {
+      await clock.advance(1_000);
+      open = (await store.listIncidents({ open: true, server: 'api' }))[0] ?? null;
+    }
+    assert.ok(open, 'an incident opened');
+    const outbox = (await store.dueOutbox(Number.MAX_SAFE_INTEGER, 100)).length;
+    await monitor.applyServers([], ['api'], 'another instance', { quiet: true });
+    assert.equal(monitor.get('api'), undefined);
+    assert.deepEqual(monitor.servers(), []);
+    assert.deepEqual(monitor.currentConfig().servers, []);
+    // The instance that took the call resolves it; this one leaves the stored incident as it was.
+    assert.deepEqual(await store.getIncident(open.id), open);
+    assert.equal((await store.dueOutbox(Number.MAX_SAFE_INTEGER, 100)).length, outbox);
+  } finally {
+    await monitor.stop();
+    await store.close();
+  }
+});
