@@ -280,7 +280,9 @@ routes: { P1: [hook], P2: [hook], P3: [digest] }
         incidents[0]!.timeline
           .filter((e) => /was removed from monitoring/.test(e.message))
           .map((e) => e.message),
-        ['resolved because the server "added" was removed from monitoring (by token:first-admin); its history is kept'],
+        [
+          'resolved because the server "added" was removed from monitoring (by token:first-admin); its history is kept',
+        ],
       );
     } finally {
       await pg.close();
