@@ -7,7 +7,9 @@
  * failures (jitter, left out of burn-rate alerting: slo.ts); the day ring keeps a latency
  * histogram per day (for the 7-day p95 and baseline), as sorted [bucket, count, ...] pairs: a plain
  * object keyed by bucket numbers around 50 would cost V8 an elements array of that length.
- * Columns are plain arrays: cheap to copy.
+ * Columns are typed arrays (counts and bucket keys in 32 bits, times in 64): a server's rings are the
+ * bulk of its engine state, and a plain array of numbers costs 8 bytes a slot plus a boxed double
+ * wherever a value is not a small integer; typed arrays are also cheap to copy.
  */
 import { bucketOf, type Histogram } from '../util/histogram.js';
 import { LAYERS } from '../probe/types.js';
@@ -19,19 +21,22 @@ export const LAYER_STRIDE = LAYERS.length;
 export interface BucketRing {
   spanMs: number;
   /** floor(at / spanMs) of the bucket in each slot; -1 for an empty slot. */
-  keys: number[];
-  rounds: number[];
+  keys: Int32Array;
+  rounds: Int32Array;
   /** LAYER_STRIDE per slot: failed rounds by layer. */
-  failed: number[];
-  sloMs: number[];
-  sloBadMs: number[];
+  failed: Int32Array;
+  sloMs: Float64Array;
+  sloBadMs: Float64Array;
   /** Hour ring: of sloBadMs, the time of isolated failures (jitter). Null for the day ring. */
-  sloJitterMs: number[] | null;
-  /** Hour ring: p95 (ms) of each completed hour, NaN until known (NaN keeps the array unboxed). */
-  p95: number[] | null;
+  sloJitterMs: Float64Array | null;
+  /** Hour ring: p95 (ms) of each completed hour, NaN until known. */
+  p95: Float64Array | null;
   /** Day ring: whole-probe latency of the good rounds, as sorted [bucket, count, ...] pairs. */
   latency: number[][] | null;
 }
+
+/** The histogram of a day without samples, shared: histograms are replaced, never changed in place. */
+const NO_LATENCY: number[] = Object.freeze([]) as unknown as number[];
 
 export interface BucketEntry {
   /** Index of the failed layer, or -1. */
@@ -46,14 +51,14 @@ export function createBuckets(
 ): BucketRing {
   return {
     spanMs,
-    keys: new Array<number>(size).fill(-1),
-    rounds: new Array<number>(size).fill(0),
-    failed: new Array<number>(size * LAYER_STRIDE).fill(0),
-    sloMs: new Array<number>(size).fill(0),
-    sloBadMs: new Array<number>(size).fill(0),
-    sloJitterMs: extra.jitter ? new Array<number>(size).fill(0) : null,
-    p95: extra.p95 ? new Array<number>(size).fill(NaN) : null,
-    latency: extra.latency ? Array.from({ length: size }, () => []) : null,
+    keys: new Int32Array(size).fill(-1),
+    rounds: new Int32Array(size),
+    failed: new Int32Array(size * LAYER_STRIDE),
+    sloMs: new Float64Array(size),
+    sloBadMs: new Float64Array(size),
+    sloJitterMs: extra.jitter ? new Float64Array(size) : null,
+    p95: extra.p95 ? new Float64Array(size).fill(NaN) : null,
+    latency: extra.latency ? new Array<number[]>(size).fill(NO_LATENCY) : null,
   };
 }
 
@@ -95,7 +100,7 @@ function claim(b: BucketRing, key: number): number {
   b.sloBadMs[slot] = 0;
   if (b.sloJitterMs) b.sloJitterMs[slot] = 0;
   if (b.p95) b.p95[slot] = NaN;
-  if (b.latency) b.latency[slot] = [];
+  if (b.latency) b.latency[slot] = NO_LATENCY;
   return slot;
 }
 

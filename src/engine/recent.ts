@@ -42,12 +42,12 @@ export interface RecentRing {
   size: number;
   /** Slot of the next record. */
   head: number;
-  at: number[];
+  at: Float64Array;
   /** ms the round stands for in the SLO: set when the next round arrives (see slo.ts). */
-  weight: number[];
-  flags: number[];
+  weight: Float64Array;
+  flags: Uint8Array;
   /** The LATENCY_COLUMNS histogram bucket indices of a round (each < 256), packed in one number. */
-  latency: number[];
+  latency: Float64Array;
 }
 
 export interface RecentEntry {
@@ -80,10 +80,10 @@ export function createRecent(capacity: number): RecentRing {
     capacity,
     size: 0,
     head: 0,
-    at: new Array<number>(capacity).fill(0),
-    weight: new Array<number>(capacity).fill(0),
-    flags: new Array<number>(capacity).fill(0),
-    latency: new Array<number>(capacity).fill(ALL_EMPTY),
+    at: new Float64Array(capacity),
+    weight: new Float64Array(capacity),
+    flags: new Uint8Array(capacity),
+    latency: new Float64Array(capacity).fill(ALL_EMPTY),
   };
 }
 
