@@ -7,7 +7,8 @@
  * BENCH_PLAIN=1 for plain HTTP only; BENCH_WORKERS=N probes in N worker threads as serve does, 0
  * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_PROFILE=FILE writes a
  * sampling heap profile of what is alive and what was promoted and then collected, the garbage behind
- * the peak RSS (BENCH_HEAP_PROFILE_ALL=1: every allocation), for Chrome DevTools or bench/heap-top.ts).
+ * the peak RSS (BENCH_HEAP_PROFILE_ALL=1: every allocation; BENCH_HEAP_PROFILE_LIVE=1: only what is
+ * still alive at the end), for Chrome DevTools or bench/heap-top.ts).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +54,10 @@ export async function benchServe(
       ...(pool && { probe: pool.probe }),
     });
     const sampling = process.env.BENCH_HEAP_PROFILE
-      ? await startHeapSampling(64 * 1024, !!process.env.BENCH_HEAP_PROFILE_ALL)
+      ? await startHeapSampling(
+          64 * 1024,
+          process.env.BENCH_HEAP_PROFILE_ALL ? 'all' : process.env.BENCH_HEAP_PROFILE_LIVE ? 'none' : 'major',
+        )
       : null;
     let peakRss = 0;
     let ticks = 0;
