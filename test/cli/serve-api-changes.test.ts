@@ -24,6 +24,7 @@ import { createPgSchema, pgSkip, type PgSchema } from '../fixtures/pg.js';
 import { startWebhookReceiver } from '../alerts/receivers/webhook.js';
 import type { Receiver } from '../alerts/receivers/server.js';
 import { freePort, start, waitForOutput } from './process.js';
+import { until } from '../fixtures/until.js';
 
 const SECRET = 'whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS1wcm9jZXNzLXRlc3Q=';
 const HEARTBEAT_MS = 1_000;
@@ -40,21 +41,6 @@ interface ServerItem {
   name: string;
   paused?: boolean;
   summary: { paused: boolean } | null;
-}
-
-/** Polls `check` every 100 ms until it returns something other than null/false. */
-async function until<T>(
-  check: () => T | null | false | Promise<T | null | false>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('serve instances follow each other’s API changes', pgSkip(), () => {

@@ -21,6 +21,7 @@ import { createPgSchema, pgSkip, type PgSchema } from '../fixtures/pg.js';
 import { startWebhookReceiver } from '../alerts/receivers/webhook.js';
 import type { Receiver } from '../alerts/receivers/server.js';
 import { start, waitForOutput } from './process.js';
+import { until } from '../fixtures/until.js';
 
 const SECRET = 'whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS1wcm9jZXNzLXRlc3Q=';
 const INTERVAL_MS = 2_000;
@@ -41,20 +42,6 @@ async function freePort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise((r) => s.close(r));
   return port;
-}
-
-/** Polls `check` every 200 ms until it returns something other than null/false. */
-async function until<T>(
-  check: () => T | null | false | Promise<T | null | false>,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function health(base: string): Promise<Health> {

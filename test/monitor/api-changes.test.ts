@@ -169,16 +169,21 @@ servers:
   return config;
 }
 
-/** A meta table in memory, and a monitor that records what it was asked. */
-function fixture(initial: [string, string][] = []) {
-  const meta = new Map(initial);
-  const store = {
-    listMeta: async (prefix: string) =>
+/** A meta table in memory, read by prefix in key order as the stores read it. */
+function metaStore(meta: Map<string, string>): Pick<Store, 'listMeta'> {
+  return {
+    listMeta: async (prefix) =>
       [...meta]
         .filter(([k]) => k.startsWith(prefix))
         .sort(([x], [y]) => (x < y ? -1 : 1))
         .map(([key, value]) => ({ key, value })),
-  } as Pick<Store, 'listMeta'>;
+  };
+}
+
+/** A meta table in memory, and a monitor that records what it was asked. */
+function fixture(initial: [string, string][] = []) {
+  const meta = new Map(initial);
+  const store = metaStore(meta);
   let cfg = config();
   const calls: string[] = [];
   const windows: MaintenanceWindow[] = [];
@@ -273,13 +278,7 @@ test('withApiChanges skips a stored entry that is not JSON, naming it, and retur
     [M('w1'), w1],
     [M('w2'), 'not json'],
   ]);
-  const store = {
-    listMeta: async (prefix: string) =>
-      [...meta]
-        .filter(([k]) => k.startsWith(prefix))
-        .sort(([x], [y]) => (x < y ? -1 : 1))
-        .map(([key, value]) => ({ key, value })),
-  } as unknown as Store;
+  const store = metaStore(meta) as unknown as Store;
   const r = await withApiChanges(config(), store);
   assert.deepEqual(
     r.config.servers.map((s) => s.name),

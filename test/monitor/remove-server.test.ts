@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { parseConfig } from '../../src/config/index.js';
+import type { Config } from '../../src/config/types.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import { MonitorViewAdapter } from '../../src/monitor/view.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
@@ -35,6 +36,18 @@ const receiver = http.createServer((req, res) => {
 before(() => new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r)));
 after(() => new Promise<void>((r) => receiver.close(() => r())));
 
+/** A started monitor on a memory store, on a fake clock, whose every probe is refused at the transport. */
+async function refusingMonitor(config: Config) {
+  const clock = new FakeClock(T0);
+  const probe = async (): Promise<ProbeOutcome> => ({
+    result: { ...fail('transport', 'connect_refused'), startedAt: new Date(clock.now()).toISOString() },
+  });
+  const store: Store = openSqliteStore(':memory:');
+  const monitor = new Monitor({ config, store, log: silent, clock, probe });
+  await monitor.start();
+  return { clock, store, monitor };
+}
+
 test('DELETE /api/v1/servers/NAME resolves its open incident and sends the resolve', async () => {
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   const { config, problems } = parseConfig(
@@ -49,13 +62,7 @@ routes: { P1: [hook], P2: [hook], P3: [digest] }
     { SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
   );
   assert.ok(config, JSON.stringify(problems));
-  const clock = new FakeClock(T0);
-  const probe = async (): Promise<ProbeOutcome> => ({
-    result: { ...fail('transport', 'connect_refused'), startedAt: new Date(clock.now()).toISOString() },
-  });
-  const store: Store = openSqliteStore(':memory:');
-  const monitor = new Monitor({ config, store, log: silent, clock, probe });
-  await monitor.start();
+  const { clock, store, monitor } = await refusingMonitor(config);
   const app = buildApp(new MonitorViewAdapter(monitor));
   try {
     let incidentId = '';
@@ -109,13 +116,7 @@ channels:
 routes: { P1: [hook], P2: [hook], P3: [digest] }
 `);
   assert.ok(config, JSON.stringify(problems));
-  const clock = new FakeClock(T0);
-  const probe = async (): Promise<ProbeOutcome> => ({
-    result: { ...fail('transport', 'connect_refused'), startedAt: new Date(clock.now()).toISOString() },
-  });
-  const store: Store = openSqliteStore(':memory:');
-  const monitor = new Monitor({ config, store, log: silent, clock, probe });
-  await monitor.start();
+  const { clock, store, monitor } = await refusingMonitor(config);
   try {
     let open = null;
     for (let t = 0; t < 10 * 60_000 && !open; t += 1_000) {
