@@ -5,7 +5,10 @@
  *   every window is full; the figure counts the results observe() judged, once on copies of the
  *   states (observe's default) and once in place (the `inPlace` option, as the monitor judges);
  * - state size: the serialised length of a server's state after 30 days of the same traffic, and of
- *   the 1,000 states after the run; the heap a month-old state takes (1,000 copies, after a GC);
+ *   the 1,000 states after the run; the memory a fresh state and a month-old state take (1,000 of
+ *   each, after a GC): heapUsed + arrayBuffers, since the rings' typed arrays keep their data in
+ *   ArrayBuffer backing stores outside the JS heap. The month-old copies are read with the rules
+ *   given, as the monitor reads them (restore.ts), so they share one rules object;
  * - serialise + deserialise and summarize() of a month-old state.
  * Run directly: node --import tsx bench/engine.ts
  */
@@ -78,15 +81,29 @@ function monthOld(): EngineState {
   return state;
 }
 
-function heapPerState(text: string): number | null {
+/**
+ * heapUsed + arrayBuffers per value `make` returns (SERVERS of them), or null without gc. ArrayBuffer
+ * backing stores are freed by a sweeper after the GC, so each reading collects until the figure settles.
+ */
+async function memoryPerState(make: () => EngineState): Promise<number | null> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
   if (typeof gc !== 'function') return null;
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  const copies = Array.from({ length: SERVERS }, () => deserializeState(text));
-  gc();
-  const after = process.memoryUsage().heapUsed;
+  const used = async (): Promise<number> => {
+    let last = Number.NaN;
+    for (let n = 0; n < 20; n++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const m = process.memoryUsage();
+      const now = m.heapUsed + m.arrayBuffers;
+      if (Math.abs(now - last) < 4096) break;
+      last = now;
+    }
+    return last;
+  };
+  const before = await used();
+  const copies = Array.from({ length: SERVERS }, make);
+  const after = await used();
   return copies.length > 0 ? Math.round((after - before) / copies.length) : null;
 }
 
@@ -103,7 +120,8 @@ export async function benchEngine(): Promise<BenchFigure[]> {
   const meanBytes = Math.round(states.reduce((n, s) => n + serializeState(s).length, 0) / states.length);
   const month = monthOld();
   const text = serializeState(month);
-  const heap = heapPerState(text);
+  const fresh = await memoryPerState(() => createState(month.rules));
+  const old = await memoryPerState(() => deserializeState(text, month.rules));
   const now = month.memory.lastRoundAt ?? T0;
   const figures: BenchFigure[] = [
     {
@@ -121,8 +139,13 @@ export async function benchEngine(): Promise<BenchFigure[]> {
     },
     { name: 'summarize() a 30-day state', value: microseconds(500, () => summarize(month, now)), unit: 'µs' },
   ];
-  if (heap !== null)
-    figures.splice(3, 0, { name: 'state in memory, after 30 days', value: heap, unit: 'bytes' });
+  if (fresh !== null && old !== null)
+    figures.splice(
+      3,
+      0,
+      { name: 'state in memory (heap + array buffers), fresh', value: fresh, unit: 'bytes' },
+      { name: 'state in memory (heap + array buffers), after 30 days', value: old, unit: 'bytes' },
+    );
   return figures;
 }
 
