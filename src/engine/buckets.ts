@@ -7,32 +7,117 @@
  * failures (jitter, left out of burn-rate alerting: slo.ts); the day ring keeps a latency
  * histogram per day (for the 7-day p95 and baseline), as sorted [bucket, count, ...] pairs: a plain
  * object keyed by bucket numbers around 50 would cost V8 an elements array of that length.
- * Columns are typed arrays (counts and bucket keys in 32 bits, times in 64): a server's rings are the
- * bulk of its engine state, and a plain array of numbers costs 8 bytes a slot plus a boxed double
- * wherever a value is not a small integer; typed arrays are also cheap to copy.
+ * Columns are typed arrays in one buffer (columns.ts): a server's rings are the bulk of its engine
+ * state, and a plain array of numbers costs 8 bytes a slot plus a boxed double wherever a value is not
+ * a small integer; typed arrays are also cheap to copy. Bucket keys are 32-bit; counts start in 16
+ * bits and SLO times (whole ms: slo.ts `roundWeight` rounds every credit) in 32, and the ring widens
+ * to 32-bit counts and doubles before a value would not fit (an hour at the shortest interval, 1 s,
+ * holds about 7,200 rounds with confirmations; a day that many × 24 can exceed 16 bits and widens).
  */
 import { bucketOf, type Histogram } from '../util/histogram.js';
 import { LAYERS } from '../probe/types.js';
 import { emptyTally, type Tally } from './tally.js';
+import { fitsNarrow, NARROW_COUNT_MAX, NARROW_MS_MAX, viewsOf, type Column, type Layout } from './columns.js';
 
 /** Failed-round columns per slot: one per layer, in LAYERS order. */
 export const LAYER_STRIDE = LAYERS.length;
 
+/** A count column: Uint16 while narrow, Int32 once the ring is wide. */
+export type CountColumn = Column;
+/** A time column (ms): Uint32 while narrow, Float64 once the ring is wide. */
+export type MsColumn = Column;
+
 export interface BucketRing {
   spanMs: number;
+  /** Whether the columns have their wide types (columns.ts). */
+  wide: boolean;
+  /** The buffer all the typed columns below are views of. */
+  buffer: ArrayBuffer;
   /** floor(at / spanMs) of the bucket in each slot; -1 for an empty slot. */
   keys: Int32Array;
-  rounds: Int32Array;
+  rounds: CountColumn;
   /** LAYER_STRIDE per slot: failed rounds by layer. */
-  failed: Int32Array;
-  sloMs: Float64Array;
-  sloBadMs: Float64Array;
+  failed: CountColumn;
+  sloMs: MsColumn;
+  sloBadMs: MsColumn;
   /** Hour ring: of sloBadMs, the time of isolated failures (jitter). Null for the day ring. */
-  sloJitterMs: Float64Array | null;
+  sloJitterMs: MsColumn | null;
   /** Hour ring: p95 (ms) of each completed hour, NaN until known. */
   p95: Float64Array | null;
   /** Day ring: whole-probe latency of the good rounds, as sorted [bucket, count, ...] pairs. */
   latency: number[][] | null;
+}
+
+interface Extra {
+  p95?: boolean;
+  latency?: boolean;
+  jitter?: boolean;
+}
+
+function layoutOf(size: number, extra: Extra, wide: boolean): Layout {
+  const count = wide ? Int32Array : Uint16Array;
+  const ms = wide ? Float64Array : Uint32Array;
+  return {
+    keys: [Int32Array, size],
+    rounds: [count, size],
+    failed: [count, size * LAYER_STRIDE],
+    sloMs: [ms, size],
+    sloBadMs: [ms, size],
+    sloJitterMs: extra.jitter ? [ms, size] : null,
+    p95: extra.p95 ? [Float64Array, size] : null,
+  };
+}
+
+/** A ring with its columns over `from` (a new zeroed buffer by default) and the given latency column. */
+function ring(
+  spanMs: number,
+  size: number,
+  extra: Extra,
+  wide: boolean,
+  latency: number[][] | null,
+  from?: ArrayBuffer,
+): BucketRing {
+  const { buffer, views: c } = viewsOf(layoutOf(size, extra, wide), from);
+  return {
+    spanMs,
+    wide,
+    buffer,
+    keys: c['keys'] as Int32Array,
+    rounds: c['rounds']!,
+    failed: c['failed']!,
+    sloMs: c['sloMs']!,
+    sloBadMs: c['sloBadMs']!,
+    sloJitterMs: c['sloJitterMs'] ?? null,
+    p95: c['p95'] as Float64Array | null,
+    latency,
+  };
+}
+
+function extraOf(b: BucketRing): Extra {
+  return { p95: b.p95 !== null, latency: b.latency !== null, jitter: b.sloJitterMs !== null };
+}
+
+/** Switches `b` to the wide layout, values unchanged (mutates the ring). */
+function widen(b: BucketRing): void {
+  const w = ring(b.spanMs, b.keys.length, extraOf(b), true, b.latency);
+  w.keys.set(b.keys);
+  w.rounds.set(b.rounds);
+  w.failed.set(b.failed);
+  w.sloMs.set(b.sloMs);
+  w.sloBadMs.set(b.sloBadMs);
+  if (b.sloJitterMs) w.sloJitterMs!.set(b.sloJitterMs);
+  if (b.p95) w.p95!.set(b.p95);
+  Object.assign(b, w);
+}
+
+/** Widens `b` unless it is wide already or every count in `counts` fits a narrow column. */
+function fitCounts(b: BucketRing, ...counts: number[]): void {
+  if (!b.wide && !counts.every((n) => fitsNarrow(n, NARROW_COUNT_MAX))) widen(b);
+}
+
+/** Widens `b` unless it is wide already or every time in `times` fits a narrow column. */
+function fitTimes(b: BucketRing, ...times: number[]): void {
+  if (!b.wide && !times.every((ms) => fitsNarrow(ms, NARROW_MS_MAX))) widen(b);
 }
 
 /** The histogram of a day without samples, shared: histograms are replaced, never changed in place. */
@@ -44,37 +129,23 @@ export interface BucketEntry {
   latencyMs: number | null;
 }
 
-export function createBuckets(
-  spanMs: number,
-  size: number,
-  extra: { p95?: boolean; latency?: boolean; jitter?: boolean },
-): BucketRing {
-  return {
+export function createBuckets(spanMs: number, size: number, extra: Extra): BucketRing {
+  const b = ring(
     spanMs,
-    keys: new Int32Array(size).fill(-1),
-    rounds: new Int32Array(size),
-    failed: new Int32Array(size * LAYER_STRIDE),
-    sloMs: new Float64Array(size),
-    sloBadMs: new Float64Array(size),
-    sloJitterMs: extra.jitter ? new Float64Array(size) : null,
-    p95: extra.p95 ? new Float64Array(size).fill(NaN) : null,
-    latency: extra.latency ? new Array<number[]>(size).fill(NO_LATENCY) : null,
-  };
+    size,
+    extra,
+    false,
+    extra.latency ? new Array<number[]>(size).fill(NO_LATENCY) : null,
+  );
+  b.keys.fill(-1);
+  b.p95?.fill(NaN);
+  return b;
 }
 
 export function cloneBuckets(b: BucketRing): BucketRing {
-  return {
-    spanMs: b.spanMs,
-    keys: b.keys.slice(),
-    rounds: b.rounds.slice(),
-    failed: b.failed.slice(),
-    sloMs: b.sloMs.slice(),
-    sloBadMs: b.sloBadMs.slice(),
-    sloJitterMs: b.sloJitterMs ? b.sloJitterMs.slice() : null,
-    p95: b.p95 ? b.p95.slice() : null,
-    // Histograms are replaced, never changed in place, so the copy can share them.
-    latency: b.latency ? b.latency.slice() : null,
-  };
+  // Histograms are replaced, never changed in place, so the copy can share them.
+  const latency = b.latency ? b.latency.slice() : null;
+  return ring(b.spanMs, b.keys.length, extraOf(b), b.wide, latency, b.buffer.slice(0));
 }
 
 export function keyOf(b: BucketRing, at: number): number {
@@ -108,8 +179,10 @@ function claim(b: BucketRing, key: number): number {
 export function addToBuckets(b: BucketRing, at: number, e: BucketEntry): void {
   const slot = claim(b, keyOf(b, at));
   if (slot < 0) return;
+  const failedAt = slot * LAYER_STRIDE + e.failedLayer;
+  fitCounts(b, b.rounds[slot]! + 1, e.failedLayer >= 0 ? b.failed[failedAt]! + 1 : 0);
   b.rounds[slot]! += 1;
-  if (e.failedLayer >= 0) b.failed[slot * LAYER_STRIDE + e.failedLayer]! += 1;
+  if (e.failedLayer >= 0) b.failed[failedAt]! += 1;
   if (b.latency && e.latencyMs !== null)
     b.latency[slot] = withSample(b.latency[slot]!, bucketOf(e.latencyMs));
 }
@@ -137,10 +210,13 @@ export function addSloTime(
 ): void {
   const slot = claim(b, keyOf(b, at));
   if (slot < 0) return;
+  const bad = unavailable ? ms : 0;
+  const jitterMs = unavailable && jitter && b.sloJitterMs ? ms : 0;
+  fitTimes(b, b.sloMs[slot]! + ms, b.sloBadMs[slot]! + bad, (b.sloJitterMs?.[slot] ?? 0) + jitterMs);
   b.sloMs[slot]! += ms;
   if (!unavailable) return;
   b.sloBadMs[slot]! += ms;
-  if (jitter && b.sloJitterMs) b.sloJitterMs[slot]! += ms;
+  if (jitterMs !== 0) b.sloJitterMs![slot]! += ms;
 }
 
 /** Sets the p95 of a completed hour. */
@@ -204,8 +280,11 @@ export interface BucketValues {
 export function putBucket(b: BucketRing, key: number, v: BucketValues): void {
   const slot = claim(b, key);
   if (slot < 0) return;
+  const failed = Array.from({ length: LAYER_STRIDE }, (_, l) => v.failed[l] ?? 0);
+  fitCounts(b, v.rounds, ...failed);
+  fitTimes(b, v.sloMs, v.sloBadMs, b.sloJitterMs ? v.sloJitterMs : 0);
   b.rounds[slot] = v.rounds;
-  for (let l = 0; l < LAYER_STRIDE; l++) b.failed[slot * LAYER_STRIDE + l] = v.failed[l] ?? 0;
+  for (let l = 0; l < LAYER_STRIDE; l++) b.failed[slot * LAYER_STRIDE + l] = failed[l]!;
   b.sloMs[slot] = v.sloMs;
   b.sloBadMs[slot] = v.sloBadMs;
   if (b.sloJitterMs) b.sloJitterMs[slot] = v.sloJitterMs;

@@ -7,12 +7,15 @@
  * Capacity is 1.5 × the rounds the interval schedules in an hour, plus room for confirmation
  * re-probes; if rounds come faster than that, the oldest drop out and "1 h" covers less.
  *
- * Columns are plain arrays: copying the ring for a new state is cheap.
+ * Columns are typed arrays in one buffer (columns.ts): copying the ring for a new state is one buffer
+ * copy. Weights are whole ms (slo.ts `roundWeight` rounds them), held in 32 bits; the ring widens them
+ * to doubles before one would not fit.
  */
 import { bucketOf, type Histogram } from '../util/histogram.js';
 import { LAYERS } from '../probe/types.js';
 import { HOUR_MS } from './tuning.js';
 import { emptyTally, type Tally } from './tally.js';
+import { fitsNarrow, NARROW_MS_MAX, viewsOf, type Column, type Layout } from './columns.js';
 
 /** Latency columns per round: the whole probe, then each layer in LAYERS order. */
 export const LATENCY_COLUMNS = 1 + LAYERS.length;
@@ -42,9 +45,13 @@ export interface RecentRing {
   size: number;
   /** Slot of the next record. */
   head: number;
+  /** Whether `weight` is wide (Float64 rather than Uint32: columns.ts). */
+  wide: boolean;
+  /** The buffer all the columns below are views of. */
+  buffer: ArrayBuffer;
   at: Float64Array;
   /** ms the round stands for in the SLO: set when the next round arrives (see slo.ts). */
-  weight: Float64Array;
+  weight: Column;
   flags: Uint8Array;
   /** The LATENCY_COLUMNS histogram bucket indices of a round (each < 256), packed in one number. */
   latency: Float64Array;
@@ -75,31 +82,56 @@ export function recentCapacity(intervalMs: number): number {
   return Math.min(2048, Math.max(64, Math.ceil((1.5 * HOUR_MS) / intervalMs) + 16));
 }
 
-export function createRecent(capacity: number): RecentRing {
+function layoutOf(capacity: number, wide: boolean): Layout {
   return {
-    capacity,
-    size: 0,
-    head: 0,
-    at: new Float64Array(capacity),
-    weight: new Float64Array(capacity),
-    flags: new Uint8Array(capacity),
-    latency: new Float64Array(capacity).fill(ALL_EMPTY),
+    at: [Float64Array, capacity],
+    weight: [wide ? Float64Array : Uint32Array, capacity],
+    flags: [Uint8Array, capacity],
+    latency: [Float64Array, capacity],
   };
 }
 
-export function cloneRecent(r: RecentRing): RecentRing {
+/** A ring with `r`'s counters and its columns over `from` (a new zeroed buffer by default). */
+function ring(r: Pick<RecentRing, 'capacity' | 'size' | 'head' | 'wide'>, from?: ArrayBuffer): RecentRing {
+  const { buffer, views: c } = viewsOf(layoutOf(r.capacity, r.wide), from);
   return {
-    ...r,
-    at: r.at.slice(),
-    weight: r.weight.slice(),
-    flags: r.flags.slice(),
-    latency: r.latency.slice(),
+    capacity: r.capacity,
+    size: r.size,
+    head: r.head,
+    wide: r.wide,
+    buffer,
+    at: c['at'] as Float64Array,
+    weight: c['weight']!,
+    flags: c['flags'] as Uint8Array,
+    latency: c['latency'] as Float64Array,
   };
+}
+
+export function createRecent(capacity: number): RecentRing {
+  const r = ring({ capacity, size: 0, head: 0, wide: false });
+  r.latency.fill(ALL_EMPTY);
+  return r;
+}
+
+export function cloneRecent(r: RecentRing): RecentRing {
+  return ring(r, r.buffer.slice(0));
+}
+
+/** Widens `r` unless it is wide already or `weight` fits a narrow column (mutates the ring). */
+function fitWeight(r: RecentRing, weight: number): void {
+  if (r.wide || fitsNarrow(weight, NARROW_MS_MAX)) return;
+  const w = ring({ ...r, wide: true });
+  w.at.set(r.at);
+  w.weight.set(r.weight);
+  w.flags.set(r.flags);
+  w.latency.set(r.latency);
+  Object.assign(r, w);
 }
 
 /** Appends a round (mutates the ring: call it on a clone). */
 export function pushRecent(r: RecentRing, e: RecentEntry): void {
   const i = r.head;
+  fitWeight(r, e.weight);
   r.at[i] = e.at;
   r.weight[i] = e.weight;
   r.flags[i] = e.flags;
@@ -115,7 +147,10 @@ export function pushRecent(r: RecentRing, e: RecentEntry): void {
 
 /** Gives the newest record the time until the round after it (mutates: call it on a clone). */
 export function creditNewest(r: RecentRing, ms: number): void {
-  if (r.size > 0) r.weight[slotOf(r, 1)]! += ms;
+  if (r.size === 0) return;
+  const i = slotOf(r, 1);
+  fitWeight(r, r.weight[i]! + ms);
+  r.weight[i]! += ms;
 }
 
 /** Marks the newest record an isolated failure (mutates: call it on a clone). */
