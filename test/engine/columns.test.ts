@@ -1,4 +1,4 @@
-/** The column layout of a ring's buffer (columns.ts) and the narrow-column check. */
+/** The column layout of a ring's buffer (columns.ts), the narrow-column check, and rings widening. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -9,6 +9,15 @@ import {
   viewsOf,
   type Layout,
 } from '../../src/engine/columns.js';
+import {
+  addSloTime,
+  addToBuckets,
+  cloneBuckets,
+  createBuckets,
+  tallyBuckets,
+} from '../../src/engine/buckets.js';
+import { cloneRecent, createRecent, creditNewest, pushRecent } from '../../src/engine/recent.js';
+import { HOUR_MS } from '../../src/engine/tuning.js';
 
 const cases: { name: string; layout: Layout; offsets: Record<string, number>; bytes: number }[] = [
   { name: 'one column', layout: { a: [Float64Array, 3] }, offsets: { a: 0 }, bytes: 24 },
@@ -76,4 +85,32 @@ const fits: [number, number, boolean][] = [
 test('columns: fitsNarrow takes only what a narrow column stores exactly', () => {
   for (const [v, max, expected] of fits)
     assert.equal(fitsNarrow(v, max), expected, `${Object.is(v, -0) ? '-0' : v} ≤ ${max}`);
+});
+
+test('rings: a value a narrow column cannot hold widens the ring, values exact, copies independent', () => {
+  const hours = createBuckets(HOUR_MS, 3, { p95: true, jitter: true });
+  const at = 5 * HOUR_MS;
+  for (let n = 0; n < NARROW_COUNT_MAX; n++) addToBuckets(hours, at, { failedLayer: 1, latencyMs: null });
+  addSloTime(hours, at, 1_000, true, true);
+  assert.equal(hours.wide, false);
+  const narrow = cloneBuckets(hours);
+  addToBuckets(hours, at, { failedLayer: 1, latencyMs: null });
+  addSloTime(hours, at, 0.25, true, true);
+  assert.equal(hours.wide, true);
+  const t = tallyBuckets(hours, at, 1);
+  assert.deepEqual(
+    [t.rounds, t.failed, t.sloMs, t.sloBadMs, t.sloJitterMs],
+    [65_536, 65_536, 1_000.25, 1_000.25, 1_000.25],
+  );
+  assert.equal(narrow.wide, false);
+  assert.equal(tallyBuckets(narrow, at, 1).rounds, NARROW_COUNT_MAX);
+
+  const recent = createRecent(4);
+  pushRecent(recent, { at, weight: 0, flags: 0, latencyMs: null });
+  creditNewest(recent, 60_000);
+  const copy = cloneRecent(recent);
+  creditNewest(recent, NARROW_MS_MAX);
+  assert.equal(recent.wide, true);
+  assert.equal(recent.weight[0], 60_000 + NARROW_MS_MAX);
+  assert.deepEqual([copy.wide, copy.weight[0]], [false, 60_000]);
 });
