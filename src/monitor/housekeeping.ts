@@ -8,6 +8,7 @@ import { planDigest, planDue, previousDigestAt } from '../alerts/index.js';
 import { openIncident, tick } from '../engine/index.js';
 import type { Incident } from '../engine/types.js';
 import type { TimerHandle } from '../scheduler/index.js';
+import { nameHash } from '../scheduler/offset.js';
 import { isTransientStoreError } from '../store/transient.js';
 import { foldStoredIncident } from './cluster.js';
 import type { Committer } from './commit.js';
@@ -17,6 +18,17 @@ import { applyAckRequests } from './requests.js';
 
 /** How often time alone is judged per server. */
 const ENGINE_TICK_MS = 60_000;
+
+/**
+ * Whether time alone is due to be judged: once in each minute, the minutes shifted per server by its
+ * name's hash so that 50,000 servers are judged a twelfth at a time, not all in one tick. A server
+ * never judged is due at once.
+ */
+export function engineTickDue(name: string, tickedAt: number, now: number): boolean {
+  if (tickedAt === 0) return true;
+  const phase = nameHash(name) % ENGINE_TICK_MS;
+  return Math.floor((now + phase) / ENGINE_TICK_MS) !== Math.floor((tickedAt + phase) / ENGINE_TICK_MS);
+}
 
 export class Housekeeping {
   private tickTimer: TimerHandle | null = null;
@@ -69,15 +81,19 @@ export class Housekeeping {
     });
     const now = core.now();
     const maintenance = core.maintenance();
-    await Promise.all(
-      [...core.tracked.values()].map((t) =>
+    // Only servers with something to do get a turn of their queue: at 50,000 servers a closure and
+    // a promise each, every tick, is most of the monitor's garbage.
+    const turns: Promise<void>[] = [];
+    for (const t of core.tracked.values()) {
+      const tickDue = engineTickDue(t.cfg.name, t.tickedAt, now);
+      if (!tickDue && openIncident(t.state) === null && !core.regional.handles(t.cfg)) continue;
+      turns.push(
         core.queue.run(t.cfg.name, async () => {
           if (!core.owns(t.cfg.name)) return;
           if (core.keeper) await foldStoredIncident(core.store, t);
           // Time-driven rules (certificate countdown, warnings ageing out, maintenance edges) need
           // minutes, not seconds: judge them once a minute; escalations are checked every tick.
-          const r =
-            now - t.tickedAt >= ENGINE_TICK_MS ? tick(t.state, now, { maintenance, inPlace: true }) : null;
+          const r = tickDue ? tick(t.state, now, { maintenance, inPlace: true }) : null;
           if (r) t.tickedAt = now;
           if (core.regional.handles(t.cfg))
             await this.judging.judgeRounds(t, core.regional.due(t.cfg, now), now);
@@ -88,8 +104,9 @@ export class Housekeeping {
             await this.committer.commit(t, state, r?.events ?? [], r?.incident ?? null, now, due);
           else t.state = state;
         }),
-      ),
-    );
+      );
+    }
+    await Promise.all(turns);
     await this.syncChannelWarnings(now);
     await this.syncAgentWarnings(now);
     await this.planDigestOnce(now);

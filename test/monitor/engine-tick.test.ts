@@ -1,0 +1,45 @@
+/** When time alone is judged: once a minute per server, the minutes shifted by the name's hash. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { engineTickDue } from '../../src/monitor/housekeeping.js';
+import { nameHash } from '../../src/scheduler/offset.js';
+
+const M = 60_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+test('engineTickDue: never judged is due; then once in each of the server’s own minutes', () => {
+  const name = 'ep-7';
+  // The server's minutes start where (at + phase) crosses a whole minute.
+  const phase = nameHash(name) % M;
+  const start = T0 + M - phase; // a boundary of this server's minutes
+  const rows: [string, number, number, boolean][] = [
+    ['never judged', 0, T0, true],
+    ['just judged', start + 1_000, start + 1_000, false],
+    ['later in the same minute', start + 1_000, start + M - 1, false],
+    ['first instant of the next minute', start + 1_000, start + M, true],
+    ['judged at the last instant, due 1 ms later', start - 1, start, true],
+    ['a whole minute later', start + 30_000, start + 90_000, true],
+  ];
+  for (const [why, tickedAt, now, due] of rows) assert.equal(engineTickDue(name, tickedAt, now), due, why);
+});
+
+test('engineTickDue: 12,000 servers ticked every 5 s are each judged once a minute, a twelfth at a time', () => {
+  const names = Array.from({ length: 12_000 }, (_, i) => `server-${i}`);
+  const tickedAt = new Map(names.map((n) => [n, T0])); // all judged at the same tick
+  const perTick: number[] = [];
+  const times = new Map(names.map((n) => [n, 0]));
+  for (let now = T0 + 5_000; now <= T0 + 10 * M; now += 5_000) {
+    let n = 0;
+    for (const name of names)
+      if (engineTickDue(name, tickedAt.get(name)!, now)) {
+        tickedAt.set(name, now);
+        times.set(name, times.get(name)! + 1);
+        n++;
+      }
+    perTick.push(n);
+  }
+  // After the first minute every 5 s tick judges about 1,000 (a twelfth), none judged twice a minute.
+  const steady = perTick.slice(12);
+  assert.ok(Math.max(...steady) < 1_200 && Math.min(...steady) > 800, steady.join(' '));
+  for (const [name, n] of times) assert.ok(n === 10 || n === 9, `${name}: ${n} times in 10 minutes`);
+});
