@@ -36,16 +36,22 @@ export function insertResults(conn: Connection, rows: readonly StoredResult[]): 
   }
 }
 
+/**
+ * Rows folded into rollup deltas at a time: the deltas (a dozen sparse histograms per row) then die
+ * young instead of living through the whole transaction and being promoted to the old generation.
+ */
+const ROLLUP_CHUNK = 64;
+
 export function writeResults(conn: Connection, rows: readonly StoredResult[]): void {
   if (rows.length === 0) return;
-  const deltas = aggregateResults(rows);
   try {
     conn.write(() => {
       insertResults(
         conn,
         rows.map(({ id: _id, ...r }) => r),
       );
-      for (const d of deltas) upsertRollup(conn, d);
+      for (let i = 0; i < rows.length; i += ROLLUP_CHUNK)
+        for (const d of aggregateResults(rows.slice(i, i + ROLLUP_CHUNK))) upsertRollup(conn, d);
     });
   } catch (err) {
     forgetNames(conn);
