@@ -62,7 +62,7 @@ export class ClusterSharing {
     if (!t || !core.owns(name) || core.stopping() || core.scheduler.inspect(name)) return;
     const now = core.now();
     const interval = t.cfg.rules.intervalMs;
-    const last = t.lastResultAt;
+    const last = t.lastProbe?.at ?? null;
     if (!takeover && last !== null && last + interval > now) {
       core.scheduler.add(scheduled(t.cfg, core.regional), { notBefore: last + interval });
       return;

@@ -10,6 +10,7 @@ import type { ProbeOutcome, ProbeResult } from '../probe/types.js';
 import type { Committer } from './commit.js';
 import type { MonitorCore } from './monitor-core.js';
 import type { ReadyRound } from './regional-rounds.js';
+import { lastProbeOf } from './last-probe.js';
 import type { Tracked } from './tracked.js';
 
 export class Judging {
@@ -29,8 +30,7 @@ export class Judging {
       core.writer.add({ server: name, region: result.region ?? 'local', at, ok, result });
       // A probe that finished after the lease went: kept, but judged by the instance that holds it.
       if (!core.owns(name)) return ok;
-      t.lastResult = result;
-      t.lastResultAt = at;
+      t.lastProbe = lastProbeOf(result, at);
       core.hooks().onProbe?.(name, result, ok);
 
       let tools: ObserveContext['tools'];

@@ -22,6 +22,8 @@ export class Probing {
   private readonly refusedCalls = new Set<string>();
   private readonly cas = new Map<string, string>();
   private readonly inflight = new Map<string, Promise<unknown>>();
+  /** Servers a probeNow waits on, and the result of the probe that ran (the monitor keeps no results). */
+  private readonly awaited = new Map<string, { waiting: number; result: ProbeResult | null }>();
 
   constructor(
     private readonly core: MonitorCore,
@@ -39,6 +41,8 @@ export class Probing {
       ...this.probeOptions(t.cfg, slot.signal, slot.region),
       ...(calls ? { calls } : {}),
     }).then((outcome) => {
+      const wait = this.awaited.get(s.name);
+      if (wait) wait.result = outcome.result;
       if (t.cfg.calls?.length) this.noteCalls(t.cfg, outcome.result, at);
       return this.judging.ingest(s.name, outcome, at);
     });
@@ -61,8 +65,18 @@ export class Probing {
       const region = core.config().server.region ?? 'local';
       return (await this.probeFn(t.cfg.url, this.probeOptions(t.cfg, signal, region))).result;
     }
-    await core.scheduler.probeNow(name);
-    return core.tracked.get(name)?.lastResult ?? null;
+    const wait = this.awaited.get(name) ?? { waiting: 0, result: null };
+    this.awaited.set(name, wait);
+    wait.waiting += 1;
+    try {
+      await core.scheduler.probeNow(name);
+    } finally {
+      if (--wait.waiting === 0) this.awaited.delete(name);
+    }
+    if (wait.result) return wait.result;
+    // The probe waited for had finished before we asked: its result is the newest stored.
+    await core.writer.flush();
+    return (await core.store.listResults({ server: name, limit: 1 }))[0]?.result ?? null;
   }
 
   /** Resolves when the server's probe in flight (if any) has been judged or has failed. */

@@ -15,16 +15,15 @@ import {
   type EngineState,
 } from '../engine/index.js';
 import type { EngineEvent, MaintenanceWindow, ToolSnapshot } from '../engine/types.js';
-import type { ProbeResult } from '../probe/types.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { replayRounds, type RegionalJudging } from './regional.js';
+import { lastProbeOf, type LastProbe } from './last-probe.js';
 
 export interface Restored {
   state: EngineState;
   events: EngineEvent[];
-  lastResult: ProbeResult | null;
-  lastResultAt: number | null;
+  lastProbe: LastProbe | null;
   surface: { fingerprint: string; snapshot: ToolSnapshot } | null;
   savedAt: number;
 }
@@ -81,8 +80,7 @@ export async function restoreStates(
     out.set(cfg.name, {
       state,
       events,
-      lastResult: last?.result ?? null,
-      lastResultAt: last?.at ?? null,
+      lastProbe: last ? lastProbeOf(last.result, last.at) : null,
       surface: surface
         ? {
             fingerprint: surface.fingerprint,

@@ -2,16 +2,16 @@
 import type { ServerConfig } from '../config/types.js';
 import { createState, type EngineState } from '../engine/index.js';
 import type { ToolSnapshot } from '../engine/types.js';
-import type { ProbeResult } from '../probe/types.js';
 import type { ScheduledServer } from '../scheduler/index.js';
 import type { RegionalJudging } from './regional.js';
+import type { LastProbe } from './last-probe.js';
 import type { Restored } from './restore.js';
 
 export interface Tracked {
   cfg: ServerConfig;
   state: EngineState;
-  lastResult: ProbeResult | null;
-  lastResultAt: number | null;
+  /** What the summary shows of the last probe (the whole result is in the store). */
+  lastProbe: LastProbe | null;
   surface: { fingerprint: string; snapshot: ToolSnapshot } | null;
   /** When the engine state was last written to the store. */
   savedAt: number;
@@ -24,8 +24,7 @@ export function trackedFrom(cfg: ServerConfig, restored?: Restored): Tracked {
   return {
     cfg,
     state: restored?.state ?? createState(cfg.rules),
-    lastResult: restored?.lastResult ?? null,
-    lastResultAt: restored?.lastResultAt ?? null,
+    lastProbe: restored?.lastProbe ?? null,
     surface: restored?.surface ?? null,
     savedAt: restored?.savedAt ?? 0,
     tickedAt: 0,

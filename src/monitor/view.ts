@@ -33,25 +33,18 @@ const DAY_MS = 86_400_000;
 
 /** The engine's summary of a tracked server, with what only the monitor knows (paused, the last stored result). */
 export function monitorSummary(t: Tracked, now: number): MonitorSummary {
-  const r = t.lastResult;
+  const p = t.lastProbe;
   const e = summarize(t.state, now, { paused: t.cfg.paused });
   return {
     ...e,
     paused: t.cfg.paused,
     tlsDaysRemaining:
-      r?.tls && t.lastResultAt !== null
-        ? Math.round((r.tls.daysRemaining - (now - t.lastResultAt) / DAY_MS) * 100) / 100
+      p && p.tlsDaysRemaining !== null
+        ? Math.round((p.tlsDaysRemaining - (now - p.at) / DAY_MS) * 100) / 100
         : null,
-    lastProbe:
-      r && t.lastResultAt !== null
-        ? {
-            at: t.lastResultAt,
-            region: r.region ?? 'local',
-            ok: e.failure === null,
-            durationMs: r.durationMs,
-            failure: r.failure,
-          }
-        : null,
+    lastProbe: p
+      ? { at: p.at, region: p.region, ok: e.failure === null, durationMs: p.durationMs, failure: p.failure }
+      : null,
   };
 }
 

@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { parseConfig } from '../../src/config/index.js';
 import { Monitor } from '../../src/monitor/monitor.js';
+import type { ProbeResult } from '../../src/probe/types.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { startMcpServer, type McpServerOptions } from '../fixtures/mcp-server.js';
 import { FakeClock, settle } from '../scheduler/fake-clock.js';
@@ -54,6 +55,8 @@ test('every 5th probe, the guard, and a failing call opening a P2 at tool_call/t
   const store = openSqliteStore(join(dir, 'm.db'));
   const clock = new FakeClock(T0);
   const monitor = new Monitor({ config, store, log: pino({ level: 'warn' }, sink), clock });
+  const seen: { last?: ProbeResult } = {};
+  monitor.setHooks({ onProbe: (server, result) => void (server === 'search' && (seen.last = result)) });
   const run = async (ms: number) => {
     for (const end = clock.now() + ms; clock.now() < end;) {
       await clock.advance(1_000);
@@ -74,7 +77,8 @@ test('every 5th probe, the guard, and a failing call opening a P2 at tool_call/t
     assert.equal(refused.length, 1, 'the guard is logged once');
     assert.match(refused[0]!.msg, /not annotated readOnlyHint: true .* never sent .* allowWrite: true/);
     assert.equal((await store.listIncidents({ open: true })).length, 0);
-    const last = monitor.get('search')!.lastResult!;
+    const last = seen.last;
+    assert.ok(last);
     assert.equal(last.ok, true);
     assert.deepEqual(
       last.layers.tool_call!.calls.map((c) => c.skipped ?? c.status),

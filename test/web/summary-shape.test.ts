@@ -10,6 +10,7 @@ import { createState, observe } from '../../src/engine/index.js';
 import type { SloSummary } from '../../src/engine/types.js';
 import type { MonitorSummary } from '../../src/monitor/monitor-view.js';
 import { monitorSummary } from '../../src/monitor/view.js';
+import { lastProbeOf } from '../../src/monitor/last-probe.js';
 import { COMPONENTS } from '../../src/web/api/schemas.js';
 import { fail, M, ok, T0 } from '../engine/helpers.js';
 
@@ -69,7 +70,14 @@ test('a summary from the real engine and monitor has exactly those keys, in frac
     state = observe(state, { at, results: [result] }, { now: at }).state;
   }
   const s = monitorSummary(
-    { cfg, state, lastResult: ok(), lastResultAt: T0 + 9 * M, surface: null, savedAt: 0, tickedAt: 0 },
+    {
+      cfg,
+      state,
+      lastProbe: lastProbeOf(ok(), T0 + 9 * M),
+      surface: null,
+      savedAt: 0,
+      tickedAt: 0,
+    },
     T0 + 9 * M,
   );
   assert.deepEqual(sorted(s), sorted(SUMMARY_KEYS));
@@ -82,8 +90,7 @@ test('a summary from the real engine and monitor has exactly those keys, in frac
     {
       cfg: { ...cfg, paused: true },
       state,
-      lastResult: null,
-      lastResultAt: null,
+      lastProbe: null,
       surface: null,
       savedAt: 0,
       tickedAt: 0,

@@ -21,6 +21,7 @@ import type {
 import { ensurePostmortemDraft } from '../../src/web/postmortem.js';
 import { createState, observe } from '../../src/engine/index.js';
 import { monitorSummary } from '../../src/monitor/view.js';
+import { lastProbeOf } from '../../src/monitor/last-probe.js';
 import { probeResult } from '../store/sample.js';
 
 export const ACK_SECRET = 'test-ack-secret-0123456789abcdef';
@@ -104,8 +105,7 @@ export class TestMonitorView implements MonitorView {
     const tracked = {
       cfg: s,
       state,
-      lastResult: last?.result ?? null,
-      lastResultAt: last?.at ?? null,
+      lastProbe: last ? lastProbeOf(last.result, last.at) : null,
       surface: null,
       savedAt: 0,
       tickedAt: 0,
