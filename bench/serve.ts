@@ -59,15 +59,24 @@ export async function benchServe(
           process.env.BENCH_HEAP_PROFILE_ALL ? 'all' : process.env.BENCH_HEAP_PROFILE_LIVE ? 'none' : 'major',
         )
       : null;
-    let peakRss = 0;
+    const peak = { rss: 0, heap: 0, external: 0, workers: 0 };
     let ticks = 0;
+    const mib = (n: number) => Math.round(n / 2 ** 20);
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
-      peakRss = Math.max(peakRss, m.rss);
-      if (process.env.BENCH_TIMELINE && ++ticks % 40 === 0)
-        console.error(
-          `${ticks / 4}s: rss ${Math.round(m.rss / 2 ** 20)} MiB, heap ${Math.round(m.heapUsed / 2 ** 20)} MiB, external ${Math.round(m.external / 2 ** 20)} MiB, completed ${monitor.stats().scheduler.completed}`,
-        );
+      peak.rss = Math.max(peak.rss, m.rss);
+      peak.heap = Math.max(peak.heap, m.heapTotal);
+      peak.external = Math.max(peak.external, m.external);
+      if (++ticks % 8 !== 0) return;
+      // Every 2 s: the workers' own heaps (committed), to tell what the RSS is made of.
+      void (pool ? pool.memory() : Promise.resolve([])).then((heaps) => {
+        const total = heaps.reduce((n, h) => n + h.total + h.external, 0);
+        peak.workers = Math.max(peak.workers, total);
+        if (process.env.BENCH_TIMELINE && ticks % 40 === 0)
+          console.error(
+            `${ticks / 4}s: rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB, workers ${mib(total)} MiB, completed ${monitor.stats().scheduler.completed}`,
+          );
+      });
     }, 250);
     const cpu0 = process.cpuUsage();
     const farmCpu0 = farm.cpuSeconds();
@@ -138,7 +147,10 @@ export async function benchServe(
         unit: 'ratio',
       },
       { name: 'farm CPU (user+sys / wall)', value: Math.round((farmCpu / wall) * 100) / 100, unit: 'cores' },
-      { name: 'monitor peak RSS', value: Math.round(peakRss / 2 ** 20), unit: 'MiB', target: '< 1024' },
+      { name: 'monitor peak RSS', value: mib(peak.rss), unit: 'MiB', target: '< 1024' },
+      { name: '  of which main heap committed, peak', value: mib(peak.heap), unit: 'MiB' },
+      { name: '  main thread external (array buffers…), peak', value: mib(peak.external), unit: 'MiB' },
+      { name: "  workers' heaps + external, peak", value: mib(peak.workers), unit: 'MiB' },
     ];
   } finally {
     await pool?.close();

@@ -13,7 +13,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PROBE_DEFAULTS, type FullProbeOptions } from '../probe/probe.js';
 import type { ProbeOutcome, ProbeResult } from '../probe/types.js';
-import type { FromWorker, ProbeRequest, ToWorker, WorkerProbeOptions } from '../probe/worker-protocol.js';
+import type {
+  FromWorker,
+  ProbeRequest,
+  ToWorker,
+  WorkerHeap,
+  WorkerProbeOptions,
+} from '../probe/worker-protocol.js';
 import type { Logger } from '../util/logger.js';
 
 export interface ProbePoolOptions {
@@ -77,6 +83,8 @@ interface Thread {
   unarmed: (() => void)[];
   lastHeard: number;
   exited: boolean;
+  /** Waiting for the worker's next pong (memory()). */
+  onPong: ((heap: WorkerHeap | null) => void)[];
 }
 
 export interface ProbePoolStats {
@@ -186,6 +194,20 @@ export class ProbePool {
     );
   }
 
+  /** Each live worker's own heap, as it answers (for benchmarks and diagnostics). */
+  async memory(): Promise<WorkerHeap[]> {
+    const answers = await Promise.all(
+      this.threads
+        .filter((t) => !t.exited)
+        .map((t) => {
+          const answer = new Promise<WorkerHeap | null>((resolve) => t.onPong.push(resolve));
+          this.post(t, { type: 'ping' });
+          return answer;
+        }),
+    );
+    return answers.filter((h) => h !== null);
+  }
+
   // ---- workers ----------------------------------------------------------------------------------
 
   private spawn(index: number): Thread {
@@ -200,6 +222,7 @@ export class ProbePool {
       unarmed: [],
       lastHeard: performance.now(),
       exited: false,
+      onPong: [],
     };
     worker.on('message', (message: FromWorker) => {
       thread.lastHeard = performance.now();
@@ -207,6 +230,7 @@ export class ProbePool {
         thread.ready = true;
         for (const arm of thread.unarmed.splice(0)) arm();
       }
+      if (message.type === 'pong') for (const f of thread.onPong.splice(0)) f(message.heap);
       if (message.type !== 'results') return;
       for (const r of message.replies) {
         const p = thread.pending.get(r.id);
@@ -225,6 +249,7 @@ export class ProbePool {
     });
     worker.on('exit', (code) => {
       thread.exited = true;
+      for (const f of thread.onPong.splice(0)) f(null);
       const lost = [...thread.pending.keys()];
       if (lost.length > 0 || !this.closed)
         this.log?.[this.closed ? 'warn' : 'error'](

@@ -27,6 +27,13 @@ export interface ProbeReply {
   era: EraPin | null;
 }
 
+export interface WorkerHeap {
+  /** Bytes used and committed by the worker's V8 heap, and held by its ArrayBuffers and the like. */
+  used: number;
+  total: number;
+  external: number;
+}
+
 /** Main thread to worker. */
 export type ToWorker =
   | { type: 'probe'; requests: ProbeRequest[] }
@@ -38,6 +45,7 @@ export type ToWorker =
 /** Worker to main thread. */
 export type FromWorker =
   | { type: 'results'; replies: ProbeReply[] }
-  | { type: 'pong' }
+  /** With the worker's own heap (its isolate's, not the process's): the pool's `memory()`. */
+  | { type: 'pong'; heap: WorkerHeap }
   /** Sent once, when the worker has loaded and listens. */
   | { type: 'ready' };

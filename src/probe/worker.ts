@@ -69,7 +69,10 @@ port.on('message', (message: ToWorker) => {
       for (const id of message.ids) running.get(id)?.abort(new Error('the probe was cancelled'));
       break;
     case 'ping':
-      send({ type: 'pong' });
+      {
+        const m = process.memoryUsage();
+        send({ type: 'pong', heap: { used: m.heapUsed, total: m.heapTotal, external: m.external } });
+      }
       break;
     case 'close':
       port.close();

@@ -277,3 +277,18 @@ describe('a pool of workers', () => {
     assert.equal(bad.config, null);
   });
 });
+
+test("memory() answers each worker's own heap", async () => {
+  const pool = await warmPool({ workers: 2 });
+  try {
+    const heaps = await pool.memory();
+    assert.equal(heaps.length, 2);
+    for (const h of heaps) {
+      assert.ok(h.used > 1_000_000 && h.used <= h.total, JSON.stringify(h));
+      assert.ok(h.external >= 0);
+    }
+  } finally {
+    await pool.close();
+  }
+  assert.deepEqual(await pool.memory(), [], 'closed: no worker answers');
+});
