@@ -5,7 +5,7 @@
  * of the queue and is committed (commit.ts).
  */
 import { judgeResult, observe, observeLate, observeTools, sameToolVerdict } from '../engine/index.js';
-import type { ObserveContext, ToolFacts } from '../engine/types.js';
+import type { ObserveContext, ToolFacts, ToolSnapshot } from '../engine/types.js';
 import type { ProbeOutcome, ProbeResult } from '../probe/types.js';
 import type { Committer } from './commit.js';
 import type { MonitorCore } from './monitor-core.js';
@@ -34,7 +34,9 @@ export class Judging {
       core.hooks().onProbe?.(name, result, ok);
 
       let tools: ObserveContext['tools'];
-      if (result.tools && outcome.toolDefinitions && result.tools.fingerprint !== t.surface?.fingerprint) {
+      if (result.tools && outcome.toolDefinitions && result.tools.fingerprint !== t.surfaceFingerprint) {
+        // The surface changed (rare): the one it replaces is the newest stored.
+        const previous = await this.storedSurface(name);
         const { surface, changed } = await core.store.saveToolSurface(
           name,
           result.tools.fingerprint,
@@ -42,9 +44,9 @@ export class Judging {
           outcome.toolDefinitions,
           at,
         );
-        const current = { serverVersion: surface.serverVersion, tools: surface.tools };
-        if (changed) tools = { previous: t.surface?.snapshot ?? null, current };
-        t.surface = { fingerprint: surface.fingerprint, snapshot: current };
+        if (changed)
+          tools = { previous, current: { serverVersion: surface.serverVersion, tools: surface.tools } };
+        t.surfaceFingerprint = surface.fingerprint;
       }
       const now = core.now();
       if (core.regional.handles(t.cfg)) {
@@ -60,6 +62,13 @@ export class Judging {
       await this.committer.commit(t, r.state, r.events, r.incident, now);
       return ok;
     });
+  }
+
+  /** The newest stored tool surface of a server, as the engine compares surfaces. */
+  private async storedSurface(name: string): Promise<ToolSnapshot | null> {
+    const [head] = await this.core.store.listToolSurfaces(name, 1);
+    const s = head ? await this.core.store.getToolSurface(head.id) : null;
+    return s ? { serverVersion: s.serverVersion, tools: s.tools } : null;
   }
 
   /**

@@ -104,6 +104,7 @@ export class Probing {
   }
 
   private probeOptions(cfg: ServerConfig, signal: AbortSignal, region: string): FullProbeOptions {
+    const known = this.core.tracked.get(cfg.name)?.surfaceFingerprint;
     return {
       headers: cfg.headers,
       timeoutMs: cfg.timeoutMs,
@@ -113,6 +114,7 @@ export class Probing {
       blockPrivateAddresses: this.core.config().server.public,
       eraCache: this.eraCache,
       keepToolDefinitions: true,
+      ...(known ? { knownToolsFingerprint: known } : {}),
       region,
       signal,
     };

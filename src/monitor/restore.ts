@@ -14,7 +14,7 @@ import {
   withIncident,
   type EngineState,
 } from '../engine/index.js';
-import type { EngineEvent, MaintenanceWindow, ToolSnapshot } from '../engine/types.js';
+import type { EngineEvent, MaintenanceWindow } from '../engine/types.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { replayRounds, type RegionalJudging } from './regional.js';
@@ -24,7 +24,7 @@ export interface Restored {
   state: EngineState;
   events: EngineEvent[];
   lastProbe: LastProbe | null;
-  surface: { fingerprint: string; snapshot: ToolSnapshot } | null;
+  surfaceFingerprint: string | null;
   savedAt: number;
 }
 
@@ -76,17 +76,11 @@ export async function restoreStates(
     }
     const last = replay.at(-1) ?? (await store.listResults({ server: cfg.name, limit: 1 }))[0];
     const [latest] = await store.listToolSurfaces(cfg.name, 1);
-    const surface = latest ? await store.getToolSurface(latest.id) : null;
     out.set(cfg.name, {
       state,
       events,
       lastProbe: last ? lastProbeOf(last.result, last.at) : null,
-      surface: surface
-        ? {
-            fingerprint: surface.fingerprint,
-            snapshot: { serverVersion: surface.serverVersion, tools: surface.tools },
-          }
-        : null,
+      surfaceFingerprint: latest?.fingerprint ?? null,
       savedAt: snap?.at ?? 0,
     });
     if (replay.length > 0 && !opts.quiet)

@@ -1,7 +1,6 @@
 /** What the monitor keeps per server besides its config: engine state, last result, last tool surface. */
 import type { ServerConfig } from '../config/types.js';
 import { createState, type EngineState } from '../engine/index.js';
-import type { ToolSnapshot } from '../engine/types.js';
 import type { ScheduledServer } from '../scheduler/index.js';
 import type { RegionalJudging } from './regional.js';
 import type { LastProbe } from './last-probe.js';
@@ -12,7 +11,8 @@ export interface Tracked {
   state: EngineState;
   /** What the summary shows of the last probe (the whole result is in the store). */
   lastProbe: LastProbe | null;
-  surface: { fingerprint: string; snapshot: ToolSnapshot } | null;
+  /** Fingerprint of the tool surface last stored (its definitions are in the store). */
+  surfaceFingerprint: string | null;
   /** When the engine state was last written to the store. */
   savedAt: number;
   /** When time-driven rules were last judged. */
@@ -25,7 +25,7 @@ export function trackedFrom(cfg: ServerConfig, restored?: Restored): Tracked {
     cfg,
     state: restored?.state ?? createState(cfg.rules),
     lastProbe: restored?.lastProbe ?? null,
-    surface: restored?.surface ?? null,
+    surfaceFingerprint: restored?.surfaceFingerprint ?? null,
     savedAt: restored?.savedAt ?? 0,
     tickedAt: 0,
   };

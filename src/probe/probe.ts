@@ -108,7 +108,9 @@ export async function probeDetailed(url: string, opts: FullProbeOptions = {}): P
     calls: opts.calls?.length ? (calls ?? notCalled(opts.calls)) : null,
     region: opts.region ?? 'local',
   });
-  return tools && opts.keepToolDefinitions ? { result, toolDefinitions: tools.definitions } : { result };
+  return tools && opts.keepToolDefinitions && tools.summary.fingerprint !== opts.knownToolsFingerprint
+    ? { result, toolDefinitions: tools.definitions }
+    : { result };
 }
 
 function parseTarget(url: string): URL {

@@ -234,6 +234,8 @@ export interface ProbeOptions {
   eraCache?: Map<string, EraPin>;
   /** Keep the full tool definitions (for drift diffs); returned beside the result, not in it. */
   keepToolDefinitions?: boolean;
+  /** With keepToolDefinitions: the listing the caller already holds; its definitions are not returned again. */
+  knownToolsFingerprint?: string;
   /** Cancels the probe; it still resolves with a classified result. */
   signal?: AbortSignal;
   /** Injected clock for tests (ms since epoch). */

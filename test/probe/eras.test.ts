@@ -300,4 +300,26 @@ describe('tool definitions', () => {
       await fixture.close();
     }
   });
+
+  test('probeDetailed leaves them out when the caller already holds that listing', async () => {
+    const fixture = await startMcpServer({});
+    try {
+      const first = await probeDetailedChecked(fixture.url, { keepToolDefinitions: true });
+      const fingerprint = first.result.tools!.fingerprint;
+      const same = await probeDetailedChecked(fixture.url, {
+        keepToolDefinitions: true,
+        knownToolsFingerprint: fingerprint,
+      });
+      assertHealthy(same.result);
+      assert.equal(same.result.tools!.fingerprint, fingerprint);
+      assert.equal(same.toolDefinitions, undefined);
+      const other = await probeDetailedChecked(fixture.url, {
+        keepToolDefinitions: true,
+        knownToolsFingerprint: 'sha256:another listing',
+      });
+      assert.deepEqual(other.toolDefinitions, first.toolDefinitions);
+    } finally {
+      await fixture.close();
+    }
+  });
 });

@@ -106,7 +106,7 @@ export class TestMonitorView implements MonitorView {
       cfg: s,
       state,
       lastProbe: last ? lastProbeOf(last.result, last.at) : null,
-      surface: null,
+      surfaceFingerprint: null,
       savedAt: 0,
       tickedAt: 0,
     };
