@@ -14,6 +14,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { parseConfig } from '../src/config/index.js';
 import { Monitor } from '../src/monitor/monitor.js';
@@ -35,6 +37,13 @@ export async function benchServe(
   if (pool) await warm(pool, farm.http, workers);
   const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-bench-serve-'));
   try {
+    // Sampling starts before the config is read: the servers' configs are part of what each costs.
+    const sampling = process.env.BENCH_HEAP_PROFILE
+      ? await startHeapSampling(
+          64 * 1024,
+          process.env.BENCH_HEAP_PROFILE_ALL ? 'all' : process.env.BENCH_HEAP_PROFILE_LIVE ? 'none' : 'major',
+        )
+      : null;
     writeFileSync(join(dir, 'ca.pem'), farm.ca);
     const servers = Array.from({ length: endpoints }, (_, i) =>
       !process.env.BENCH_PLAIN && i % 2 === 1
@@ -53,12 +62,6 @@ export async function benchServe(
       log: pino({ level: 'silent' }),
       ...(pool && { probe: pool.probe }),
     });
-    const sampling = process.env.BENCH_HEAP_PROFILE
-      ? await startHeapSampling(
-          64 * 1024,
-          process.env.BENCH_HEAP_PROFILE_ALL ? 'all' : process.env.BENCH_HEAP_PROFILE_LIVE ? 'none' : 'major',
-        )
-      : null;
     const peak = { rss: 0, heap: 0, external: 0, workers: 0 };
     let ticks = 0;
     const mib = (n: number) => Math.round(n / 2 ** 20);
@@ -96,6 +99,9 @@ export async function benchServe(
     const elu = performance.eventLoopUtilization(elu0);
     if (sampling) await sampling.stop(process.env.BENCH_HEAP_PROFILE!);
     const stats = monitor.stats().scheduler;
+    // After the run's figures are taken (a forced collection pauses the thread), and while the
+    // stopped monitor still holds every server.
+    const live = liveMemory();
     const rows = (store as unknown as { db: { prepare(sql: string): { get(): { n: number } } } }).db
       .prepare('SELECT count(*) AS n FROM results')
       .get().n;
@@ -151,12 +157,39 @@ export async function benchServe(
       { name: '  of which main heap committed, peak', value: mib(peak.heap), unit: 'MiB' },
       { name: '  main thread external (array buffers…), peak', value: mib(peak.external), unit: 'MiB' },
       { name: "  workers' heaps + external, peak", value: mib(peak.workers), unit: 'MiB' },
+      ...(live
+        ? [
+            { name: 'main heap live after a full GC, at the end', value: mib(live.heapUsed), unit: 'MiB' },
+            {
+              name: 'main array buffers after a full GC, at the end',
+              value: mib(live.arrayBuffers),
+              unit: 'MiB',
+            },
+            {
+              name: 'per server: main heap + array buffers live',
+              value: Math.round((live.heapUsed + live.arrayBuffers) / endpoints),
+              unit: 'bytes',
+            },
+          ]
+        : []),
     ];
   } finally {
     await pool?.close();
     farm.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What is alive in the main thread, after full collections (the benchmark's own view: the monitor
+ * never forces one). Null when V8 will not give the benchmark a gc function.
+ */
+function liveMemory(): NodeJS.MemoryUsage | null {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  if (typeof gc !== 'function') return null;
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
