@@ -1,6 +1,7 @@
 /** The validated YAML -> the Config the program runs on (defaults applied, durations in ms). */
 import { resolve } from 'node:path';
 import { duration, buildServer } from './build-server.js';
+import { shareEqualParts } from './share.js';
 import {
   buildChannel,
   buildDigest,
@@ -74,7 +75,7 @@ export function buildConfig(raw: RawConfig, file: string | null, baseDir: string
       leaseTtlMs: duration(raw.cluster?.leaseTtl, DEFAULTS.cluster.leaseTtlMs),
       outboxClaimMs: duration(raw.cluster?.outboxClaim, DEFAULTS.cluster.outboxClaimMs),
     },
-    servers: (raw.servers ?? []).map((s) => buildServer(s, raw.defaults ?? {}, baseDir)),
+    servers: shareEqualParts((raw.servers ?? []).map((s) => buildServer(s, raw.defaults ?? {}, baseDir))),
     channels,
     routes,
     escalation: buildEscalation(raw, routes),
