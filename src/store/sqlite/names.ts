@@ -7,6 +7,8 @@ import type { Granularity } from '../store.js';
 import type { Connection } from './connection.js';
 
 const caches = new WeakMap<Connection, Map<string, number>>();
+/** Series ids by granularity + region, then by server: no key string per series (there are 3 per server). */
+const seriesCaches = new WeakMap<Connection, Map<string, Map<string, number>>>();
 
 function cacheOf(conn: Connection): Map<string, number> {
   let c = caches.get(conn);
@@ -31,13 +33,17 @@ export function nameId(conn: Connection, name: string): number {
 /** Forgets what a rolled-back transaction may have cached. */
 export function forgetNames(conn: Connection): void {
   caches.delete(conn);
+  seriesCaches.delete(conn);
 }
 
 /** The id of a rollup series (server, region, granularity), created when new; never deleted either. */
 export function seriesId(conn: Connection, server: string, region: string, g: Granularity): number {
-  const cache = cacheOf(conn);
-  const key = `\u0000${g}\u0000${server}\u0000${region}`;
-  const known = cache.get(key);
+  let byGroup = seriesCaches.get(conn);
+  if (!byGroup) seriesCaches.set(conn, (byGroup = new Map()));
+  const group = `${g}\u0000${region}`;
+  let byServer = byGroup.get(group);
+  if (!byServer) byGroup.set(group, (byServer = new Map()));
+  const known = byServer.get(server);
   if (known !== undefined) return known;
   const id = conn
     .stmt<{ id: number }>(
@@ -45,7 +51,7 @@ export function seriesId(conn: Connection, server: string, region: string, g: Gr
         ON CONFLICT (server, granularity, region) DO UPDATE SET server = excluded.server RETURNING id`,
     )
     .get(nameId(conn, server), GRANULARITY_CODE[g], nameId(conn, region))!.id;
-  cache.set(key, id);
+  byServer.set(server, id);
   return id;
 }
 
