@@ -4,7 +4,7 @@
  * 60 s interval, half over HTTPS, against the endpoint farm in its own process. Reports sustained
  * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after.
  * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS, BENCH_INTERVAL_S;
- * BENCH_PLAIN=1 for plain HTTP only; BENCH_WORKERS=N probes in N worker threads as serve does, 0
+ * BENCH_PLAIN=1 for plain HTTP only; BENCH_CONCURRENCY probes in flight at most (default 500); BENCH_WORKERS=N probes in N worker threads as serve does, 0
  * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_PROFILE=FILE writes a
  * sampling heap profile of what is alive and what was promoted and then collected, the garbage behind
  * the peak RSS (BENCH_HEAP_PROFILE_ALL=1: every allocation; BENCH_HEAP_PROFILE_LIVE=1: only what is
@@ -31,6 +31,7 @@ export async function benchServe(
   seconds = Number(process.env.BENCH_SECONDS ?? 150),
   workers = Number(process.env.BENCH_WORKERS ?? 0),
   intervalS = Number(process.env.BENCH_INTERVAL_S ?? 60),
+  concurrency = Number(process.env.BENCH_CONCURRENCY ?? 500),
 ): Promise<BenchFigure[]> {
   const farm = await spawnFarm();
   const pool = workers > 0 ? new ProbePool({ workers }) : null;
@@ -50,7 +51,7 @@ export async function benchServe(
         ? `  - { name: ep-${i}, url: "${farm.https}/${i}", ca: ca.pem }`
         : `  - { name: ep-${i}, url: "${farm.http}/${i}" }`,
     );
-    const yaml = `scheduler: { concurrency: 500 }\ndefaults: { interval: ${intervalS}s }\nstorage: { sqlite: ${join(dir, 'mcpwatch.db')} }\nservers:\n${servers.join('\n')}\n`;
+    const yaml = `scheduler: { concurrency: ${concurrency} }\ndefaults: { interval: ${intervalS}s }\nstorage: { sqlite: ${join(dir, 'mcpwatch.db')} }\nservers:\n${servers.join('\n')}\n`;
     const file = join(dir, 'mcpwatch.yaml');
     writeFileSync(file, yaml);
     const { config, problems } = parseConfig(yaml, {}, { file });
@@ -114,6 +115,7 @@ export async function benchServe(
         unit: 'count',
       },
       { name: 'probe workers (0: in the main thread)', value: workers, unit: 'threads' },
+      { name: 'scheduler concurrency (probes in flight at most)', value: concurrency, unit: 'probes' },
       {
         name: `needed rate (endpoints / ${intervalS} s)`,
         value: Math.round((endpoints / intervalS) * 10) / 10,
