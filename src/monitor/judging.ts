@@ -7,6 +7,7 @@
 import { judgeResult, observe, observeLate, observeTools, sameToolVerdict } from '../engine/index.js';
 import type { ObserveContext, ToolFacts, ToolSnapshot } from '../engine/types.js';
 import type { ProbeOutcome, ProbeResult } from '../probe/types.js';
+import { isTransientStoreError } from '../store/transient.js';
 import type { Committer } from './commit.js';
 import type { MonitorCore } from './monitor-core.js';
 import type { ReadyRound } from './regional-rounds.js';
@@ -34,9 +35,14 @@ export class Judging {
       core.hooks().onProbe?.(name, result, ok);
 
       let tools: ObserveContext['tools'];
-      if (result.tools && outcome.toolDefinitions && result.tools.fingerprint !== t.surfaceFingerprint) {
-        // The surface changed (rare): the one it replaces is the newest stored.
-        const previous = await this.storedSurface(name);
+      // The surface changed (rare): the one it replaces is the newest stored. While the store cannot
+      // be read the change waits (the fingerprint held stays), and the next probe after it answers
+      // finds it again; the probe itself is judged now.
+      const previous =
+        result.tools && outcome.toolDefinitions && result.tools.fingerprint !== t.surfaceFingerprint
+          ? await this.storedSurface(name)
+          : undefined;
+      if (result.tools && outcome.toolDefinitions && previous !== undefined) {
         const { surface, changed } = await core.store.saveToolSurface(
           name,
           result.tools.fingerprint,
@@ -64,11 +70,19 @@ export class Judging {
     });
   }
 
-  /** The newest stored tool surface of a server, as the engine compares surfaces. */
-  private async storedSurface(name: string): Promise<ToolSnapshot | null> {
-    const [head] = await this.core.store.listToolSurfaces(name, 1);
-    const s = head ? await this.core.store.getToolSurface(head.id) : null;
-    return s ? { serverVersion: s.serverVersion, tools: s.tools } : null;
+  /**
+   * The newest stored tool surface of a server, as the engine compares surfaces (null: none yet);
+   * undefined while the store is unreachable.
+   */
+  private async storedSurface(name: string): Promise<ToolSnapshot | null | undefined> {
+    try {
+      const [head] = await this.core.store.listToolSurfaces(name, 1);
+      const s = head ? await this.core.store.getToolSurface(head.id) : null;
+      return s ? { serverVersion: s.serverVersion, tools: s.tools } : null;
+    } catch (err) {
+      if (!isTransientStoreError(err)) throw err;
+      return undefined;
+    }
   }
 
   /**
