@@ -110,14 +110,14 @@ function widen(b: BucketRing): void {
   Object.assign(b, w);
 }
 
-/** Widens `b` unless it is wide already or every count in `counts` fits a narrow column. */
-function fitCounts(b: BucketRing, ...counts: number[]): void {
-  if (!b.wide && !counts.every((n) => fitsNarrow(n, NARROW_COUNT_MAX))) widen(b);
+/** Widens `b` unless it is wide already or `count` fits a narrow column (one value: no array per call). */
+function fitCount(b: BucketRing, count: number): void {
+  if (!b.wide && !fitsNarrow(count, NARROW_COUNT_MAX)) widen(b);
 }
 
-/** Widens `b` unless it is wide already or every time in `times` fits a narrow column. */
-function fitTimes(b: BucketRing, ...times: number[]): void {
-  if (!b.wide && !times.every((ms) => fitsNarrow(ms, NARROW_MS_MAX))) widen(b);
+/** Widens `b` unless it is wide already or `ms` fits a narrow column. */
+function fitTime(b: BucketRing, ms: number): void {
+  if (!b.wide && !fitsNarrow(ms, NARROW_MS_MAX)) widen(b);
 }
 
 /** The histogram of a day without samples, shared: histograms are replaced, never changed in place. */
@@ -180,7 +180,8 @@ export function addToBuckets(b: BucketRing, at: number, e: BucketEntry): void {
   const slot = claim(b, keyOf(b, at));
   if (slot < 0) return;
   const failedAt = slot * LAYER_STRIDE + e.failedLayer;
-  fitCounts(b, b.rounds[slot]! + 1, e.failedLayer >= 0 ? b.failed[failedAt]! + 1 : 0);
+  fitCount(b, b.rounds[slot]! + 1);
+  if (e.failedLayer >= 0) fitCount(b, b.failed[failedAt]! + 1);
   b.rounds[slot]! += 1;
   if (e.failedLayer >= 0) b.failed[failedAt]! += 1;
   if (b.latency && e.latencyMs !== null)
@@ -212,7 +213,9 @@ export function addSloTime(
   if (slot < 0) return;
   const bad = unavailable ? ms : 0;
   const jitterMs = unavailable && jitter && b.sloJitterMs ? ms : 0;
-  fitTimes(b, b.sloMs[slot]! + ms, b.sloBadMs[slot]! + bad, (b.sloJitterMs?.[slot] ?? 0) + jitterMs);
+  fitTime(b, b.sloMs[slot]! + ms);
+  fitTime(b, b.sloBadMs[slot]! + bad);
+  if (jitterMs !== 0) fitTime(b, b.sloJitterMs![slot]! + jitterMs);
   b.sloMs[slot]! += ms;
   if (!unavailable) return;
   b.sloBadMs[slot]! += ms;
@@ -281,8 +284,8 @@ export function putBucket(b: BucketRing, key: number, v: BucketValues): void {
   const slot = claim(b, key);
   if (slot < 0) return;
   const failed = Array.from({ length: LAYER_STRIDE }, (_, l) => v.failed[l] ?? 0);
-  fitCounts(b, v.rounds, ...failed);
-  fitTimes(b, v.sloMs, v.sloBadMs, b.sloJitterMs ? v.sloJitterMs : 0);
+  for (const n of [v.rounds, ...failed]) fitCount(b, n);
+  for (const ms of [v.sloMs, v.sloBadMs, b.sloJitterMs ? v.sloJitterMs : 0]) fitTime(b, ms);
   b.rounds[slot] = v.rounds;
   for (let l = 0; l < LAYER_STRIDE; l++) b.failed[slot * LAYER_STRIDE + l] = failed[l]!;
   b.sloMs[slot] = v.sloMs;
