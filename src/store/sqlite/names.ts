@@ -7,8 +7,11 @@ import type { Granularity } from '../store.js';
 import type { Connection } from './connection.js';
 
 const caches = new WeakMap<Connection, Map<string, number>>();
-/** Series ids by granularity + region, then by server: no key string per series (there are 3 per server). */
-const seriesCaches = new WeakMap<Connection, Map<string, Map<string, number>>>();
+/**
+ * Series ids by granularity, region, then server: the names are the keys, so no key string is kept
+ * per series (there are three per server) or built per lookup.
+ */
+const seriesCaches = new WeakMap<Connection, Map<Granularity, Map<string, Map<string, number>>>>();
 
 function cacheOf(conn: Connection): Map<string, number> {
   let c = caches.get(conn);
@@ -38,11 +41,12 @@ export function forgetNames(conn: Connection): void {
 
 /** The id of a rollup series (server, region, granularity), created when new; never deleted either. */
 export function seriesId(conn: Connection, server: string, region: string, g: Granularity): number {
-  let byGroup = seriesCaches.get(conn);
-  if (!byGroup) seriesCaches.set(conn, (byGroup = new Map()));
-  const group = `${g}\u0000${region}`;
-  let byServer = byGroup.get(group);
-  if (!byServer) byGroup.set(group, (byServer = new Map()));
+  let byGranularity = seriesCaches.get(conn);
+  if (!byGranularity) seriesCaches.set(conn, (byGranularity = new Map()));
+  let byRegion = byGranularity.get(g);
+  if (!byRegion) byGranularity.set(g, (byRegion = new Map()));
+  let byServer = byRegion.get(region);
+  if (!byServer) byRegion.set(region, (byServer = new Map()));
   const known = byServer.get(server);
   if (known !== undefined) return known;
   const id = conn
