@@ -14,8 +14,6 @@
  */
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
   createState,
   deserializeState,
@@ -27,6 +25,7 @@ import {
 import type { ProbeResult } from '../src/probe/types.js';
 import { D, fail, M, ok, prng, rulesFor, S, T0 } from '../test/engine/helpers.js';
 import { printTable, type BenchFigure } from './figure.js';
+import { gcFunction } from './gc.js';
 
 const SERVERS = 1_000;
 const WARMUP_SLOTS = 60;
@@ -86,9 +85,8 @@ function monthOld(): EngineState {
  * backing stores are freed by a sweeper after the GC, so each reading collects until the figure settles.
  */
 async function memoryPerState(make: () => EngineState): Promise<number | null> {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (() => void) | undefined;
-  if (typeof gc !== 'function') return null;
+  const gc = gcFunction();
+  if (!gc) return null;
   const used = async (): Promise<number> => {
     let last = Number.NaN;
     for (let n = 0; n < 20; n++) {

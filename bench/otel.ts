@@ -13,8 +13,6 @@
  */
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { buildTelemetry } from '../src/config/build-server.js';
 import type { ServerConfig } from '../src/config/types.js';
 import { decodeRequest } from '../src/otel/body.js';
@@ -24,13 +22,13 @@ import { judgeTools } from '../src/telemetry/tool-rules.js';
 import { ToolTelemetry } from '../src/telemetry/telemetry.js';
 import { serve } from '../test/otel/fixture.js';
 import { printTable, type BenchFigure } from './figure.js';
+import { requireGc } from './gc.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const BATCH = 512;
 const round = (v: number, d = 0): number => Math.round(v * 10 ** d) / 10 ** d;
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = requireGc();
 
 function batch(service: string): Record<string, unknown> {
   const now = BigInt(Date.now()) * 1_000_000n;

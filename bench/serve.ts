@@ -14,8 +14,6 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { parseConfig } from '../src/config/index.js';
 import { Monitor } from '../src/monitor/monitor.js';
@@ -23,6 +21,7 @@ import { ProbePool } from '../src/monitor/probe-pool.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { BenchFigure } from './figure.js';
 import { report, warm } from './monitor.js';
+import { gcFunction } from './gc.js';
 import { startHeapSampling } from './heap-sampling.js';
 import { spawnFarm } from './spawn-farm.js';
 
@@ -187,9 +186,8 @@ export async function benchServe(
  * never forces one). Null when V8 will not give the benchmark a gc function.
  */
 function liveMemory(): NodeJS.MemoryUsage | null {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (() => void) | undefined;
-  if (typeof gc !== 'function') return null;
+  const gc = gcFunction();
+  if (!gc) return null;
   for (let i = 0; i < 3; i++) gc();
   return process.memoryUsage();
 }
