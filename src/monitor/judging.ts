@@ -38,16 +38,16 @@ export class Judging {
       // The surface changed (rare): the one it replaces is the newest stored. While the store cannot
       // be read the change waits (the fingerprint held stays), and the next probe after it answers
       // finds it again; the probe itself is judged now.
+      const listed = result.tools?.fingerprint;
+      const definitions = outcome.toolDefinitions;
       const previous =
-        result.tools && outcome.toolDefinitions && result.tools.fingerprint !== t.surfaceFingerprint
-          ? await this.storedSurface(name)
-          : undefined;
-      if (result.tools && outcome.toolDefinitions && previous !== undefined) {
+        listed && definitions && listed !== t.surfaceFingerprint ? await this.storedSurface(name) : undefined;
+      if (listed && definitions && previous !== undefined) {
         const { surface, changed } = await core.store.saveToolSurface(
           name,
-          result.tools.fingerprint,
+          listed,
           result.server?.version ?? null,
-          outcome.toolDefinitions,
+          definitions,
           at,
         );
         if (changed)

@@ -1,4 +1,7 @@
-/** What the monitor keeps per server besides its config: engine state, last result, last tool surface. */
+/**
+ * What the monitor keeps per server besides its config: engine state, the facts of its last probe and
+ * the fingerprint of its tool surface (results and definitions are in the store).
+ */
 import type { ServerConfig } from '../config/types.js';
 import { createState, type EngineState } from '../engine/index.js';
 import type { ScheduledServer } from '../scheduler/index.js';
