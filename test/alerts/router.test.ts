@@ -19,6 +19,18 @@ test('P1 and P2 follow routes; a server with its own routes overrides them', () 
   assert.deepEqual(routeChannels(config, 'unknown-server', 'P1'), ['pager', 'hook']);
 });
 
+test('a replaced servers list is routed as it now reads, not as it was first looked up', () => {
+  assert.deepEqual(routeChannels(config, 'billing', 'P1'), ['phone']);
+  const replaced = {
+    ...config,
+    servers: config.servers.map((s) => (s.name === 'billing' ? { ...s, routes: { P1: ['team'] } } : s)),
+  };
+  assert.deepEqual(routeChannels(replaced, 'billing', 'P1'), ['team']);
+  assert.deepEqual(routeChannels(config, 'billing', 'P1'), ['phone'], 'the original is unchanged');
+  const without = { ...config, servers: config.servers.filter((s) => s.name !== 'billing') };
+  assert.deepEqual(routeChannels(without, 'billing', 'P1'), ['pager', 'hook'], 'gone: the global route');
+});
+
 test('P3 goes to digest channels: "digest" expands, paging channels never get digests', () => {
   assert.deepEqual(digestChannels(config, 'docs-search'), ['mail']);
   assert.deepEqual(digestChannels(config, 'billing'), ['team']);
