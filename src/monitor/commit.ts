@@ -22,7 +22,8 @@ export class Committer {
 
   /**
    * Commits what one judgement changed: the incidents, warnings, new outbox messages and, when
-   * something changed or it is due, the engine state. `incident` is one the judgement changed (it is
+   * something changed or it is due, the engine state (a routine save, when nothing else is written,
+   * goes with the next batch of results: result-writer.ts). `incident` is one the judgement changed (it is
    * written); `extra` are messages planned outside the engine (escalations, acks).
    */
   async commit(
@@ -52,8 +53,17 @@ export class Committer {
       e.type === 'warning_raised' || e.type === 'warning_cleared' ? [e.warning] : [],
     );
     t.state = state;
-    const save = forceSave || events.length > 0 || incidents.size > 0 || now - t.savedAt >= this.saveEveryMs;
-    if (!save && warnings.length === 0 && outbox.length === 0) return;
+    const changed = forceSave || events.length > 0 || incidents.size > 0;
+    const save = changed || now - t.savedAt >= this.saveEveryMs;
+    if (!changed && warnings.length === 0 && outbox.length === 0) {
+      // Routine: written with the next batch of results, not in a transaction of its own.
+      if (save) {
+        this.core.writer.save({ server: t.cfg.name, state: serializeState(state), at: now });
+        t.savedAt = now;
+      }
+      return;
+    }
+    if (save) await this.core.writer.unsave(t.cfg.name);
     await store.writeJudgement({
       incidents: [...incidents.values()],
       warnings,

@@ -1,12 +1,23 @@
 /**
- * Batches probe results into the store: one transaction per batch instead of one per probe, flushed
- * when the batch is full or a short interval has passed, and on stop so that no result is lost.
+ * Batches what the monitor writes on every probe into the store: the results, and the routine saves
+ * of engine states that nothing else changed (commit.ts). One transaction per batch instead of one per
+ * probe, flushed when the batch is full or a short interval has passed, and on stop so that nothing is
+ * lost. A routine save waits at most that interval; a state held here is superseded by a newer one of
+ * the same server, and `unsave` takes it back when a judgement writes the server's state itself. A
+ * routine save that fails is dropped, not retried (see flush).
  */
 import type { Store, StoredResult } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 
+export interface StateSave {
+  server: string;
+  state: string;
+  at: number;
+}
+
 export class ResultWriter {
   private batch: StoredResult[] = [];
+  private states = new Map<string, StateSave>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -18,17 +29,33 @@ export class ResultWriter {
 
   add(row: StoredResult): void {
     this.batch.push(row);
-    if (this.batch.length >= this.opts.maxRows) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.opts.maxDelayMs);
+    this.pending();
   }
 
-  /** Writes what is pending; resolves when every row handed in so far is in the store. */
+  /** A routine save of a server's state, written with the next batch (a later one replaces it). */
+  save(s: StateSave): void {
+    this.states.set(s.server, s);
+    this.pending();
+  }
+
+  /**
+   * Takes back the server's routine save, for a judgement that writes the state itself: resolves once
+   * no batch still holds an older state of it, so the judgement's write is the last.
+   */
+  unsave(server: string): Promise<void> {
+    this.states.delete(server);
+    return this.flushing;
+  }
+
+  /** Writes what is pending; resolves when every row and state handed in so far is in the store. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const rows = this.batch;
+    const states = this.states;
     this.batch = [];
-    if (rows.length > 0) {
+    this.states = new Map();
+    if (rows.length > 0)
       this.flushing = this.flushing.then(() =>
         this.store.writeResults(rows).catch((err: unknown) => {
           this.log.error(
@@ -38,7 +65,22 @@ export class ResultWriter {
           this.batch.unshift(...rows);
         }),
       );
-    }
+    if (states.size > 0)
+      this.flushing = this.flushing.then(() =>
+        this.store.writeJudgement({ engineState: [...states.values()] }).catch((err: unknown) => {
+          // Not retried: a judgement may have written a newer state meanwhile. The next routine save
+          // comes within a minute, and a restart judges again the results written since the last one.
+          this.log.error(
+            { err, states: states.size },
+            'saving engine states failed; the next routine save follows',
+          );
+        }),
+      );
     return this.flushing;
+  }
+
+  private pending(): void {
+    if (this.batch.length >= this.opts.maxRows) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.opts.maxDelayMs);
   }
 }
