@@ -63,6 +63,7 @@ export async function benchServe(
       ...(pool && { probe: pool.probe }),
     });
     const peak = { rss: 0, heap: 0, external: 0, workers: 0 };
+    let t0 = Date.now();
     let ticks = 0;
     const mib = (n: number) => Math.round(n / 2 ** 20);
     const sampler = setInterval(() => {
@@ -75,16 +76,16 @@ export async function benchServe(
       void (pool ? pool.memory() : Promise.resolve([])).then((heaps) => {
         const total = heaps.reduce((n, h) => n + h.total + h.external, 0);
         peak.workers = Math.max(peak.workers, total);
-        if (process.env.BENCH_TIMELINE && ticks % 40 === 0)
+        if (process.env.BENCH_TIMELINE && ticks % 20 === 0)
           console.error(
-            `${ticks / 4}s: rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB, workers ${mib(total)} MiB, completed ${monitor.stats().scheduler.completed}`,
+            `${((Date.now() - t0) / 1_000).toFixed(0)}s: lateness p99 ${monitor.stats().scheduler.lateness.p99} ms, rss ${mib(m.rss)} MiB, heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, external ${mib(m.external)} MiB, workers ${mib(total)} MiB, completed ${monitor.stats().scheduler.completed}`,
           );
       });
     }, 250);
     const cpu0 = process.cpuUsage();
     const farmCpu0 = farm.cpuSeconds();
     const elu0 = performance.eventLoopUtilization();
-    const t0 = Date.now();
+    t0 = Date.now();
     await monitor.start();
     await new Promise((r) => setTimeout(r, intervalS * 1_000));
     const steady0 = monitor.stats().scheduler.completed;

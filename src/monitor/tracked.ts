@@ -18,7 +18,7 @@ export interface Tracked {
   surfaceFingerprint: string | null;
   /** When the engine state was last written to the store. */
   savedAt: number;
-  /** When time-driven rules were last judged. */
+  /** When time-driven rules were last judged; 0 until the tick first sees the server (housekeeping.ts). */
   tickedAt: number;
 }
 

@@ -7,13 +7,12 @@ import { nameHash } from '../../src/scheduler/offset.js';
 const M = 60_000;
 const T0 = Date.UTC(2026, 0, 1);
 
-test('engineTickDue: never judged is due; then once in each of the server’s own minutes', () => {
+test('engineTickDue: once in each of the server’s own minutes', () => {
   const name = 'ep-7';
   // The server's minutes start where (at + phase) crosses a whole minute.
   const phase = nameHash(name) % M;
   const start = T0 + M - phase; // a boundary of this server's minutes
   const rows: [string, number, number, boolean][] = [
-    ['never judged', 0, T0, true],
     ['just judged', start + 1_000, start + 1_000, false],
     ['later in the same minute', start + 1_000, start + M - 1, false],
     ['first instant of the next minute', start + 1_000, start + M, true],
