@@ -4,7 +4,7 @@
  * 60 s interval, half over HTTPS, against the endpoint farm in its own process. Reports sustained
  * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after.
  * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS, BENCH_INTERVAL_S;
- * BENCH_PLAIN=1 for plain HTTP only; BENCH_CONCURRENCY probes in flight at most (default 500); BENCH_WORKERS=N probes in N worker threads as serve does, 0
+ * BENCH_PLAIN=1 for plain HTTP only; BENCH_DIST=1 runs the built dist/ (`npm run build` first); BENCH_CONCURRENCY probes in flight at most (default 500); BENCH_WORKERS=N probes in N worker threads as serve does, 0
  * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_PROFILE=FILE writes a
  * sampling heap profile of what is alive and what was promoted and then collected, the garbage behind
  * the peak RSS (BENCH_HEAP_PROFILE_ALL=1: every allocation; BENCH_HEAP_PROFILE_LIVE=1: only what is
@@ -15,15 +15,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { parseConfig } from '../src/config/index.js';
-import { Monitor } from '../src/monitor/monitor.js';
-import { ProbePool } from '../src/monitor/probe-pool.js';
-import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { BenchFigure } from './figure.js';
 import { report, warm } from './monitor.js';
 import { gcFunction } from './gc.js';
 import { startHeapSampling } from './heap-sampling.js';
 import { spawnFarm } from './spawn-farm.js';
+
+// BENCH_DIST=1 runs the built modules (dist/, after `npm run build`) as `mcpwatch serve` does: the
+// probe workers then load plain JavaScript, without tsx in each of them.
+const lib = process.env.BENCH_DIST ? '../dist' : '../src';
+const { parseConfig } = (await import(`${lib}/config/index.js`)) as typeof import('../src/config/index.js');
+const { Monitor } = (await import(`${lib}/monitor/monitor.js`)) as typeof import('../src/monitor/monitor.js');
+const { ProbePool } = (await import(
+  `${lib}/monitor/probe-pool.js`
+)) as typeof import('../src/monitor/probe-pool.js');
+const { openSqliteStore } = (await import(
+  `${lib}/store/sqlite/index.js`
+)) as typeof import('../src/store/sqlite/index.js');
 
 export async function benchServe(
   endpoints = Number(process.env.BENCH_ENDPOINTS ?? 10_000),
