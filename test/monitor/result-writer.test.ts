@@ -40,7 +40,11 @@ const silent = pino({ level: 'silent' });
 
 test('routine saves wait for the batch and go in one write; a later save of a server replaces its earlier one', () =>
   withStore(async (store, writes) => {
-    const writer = new ResultWriter(store, silent, { maxRows: 500, maxDelayMs: 60_000 });
+    const writer = new ResultWriter(store, silent, {
+      maxRows: 500,
+      maxDelayMs: 60_000,
+      maxStateDelayMs: 60_000,
+    });
     writer.save({ server: 'a', state: 'a1', at: T0 });
     writer.save({ server: 'b', state: 'b1', at: T0 });
     writer.save({ server: 'a', state: 'a2', at: T0 + 1 });
@@ -52,9 +56,9 @@ test('routine saves wait for the batch and go in one write; a later save of a se
     assert.equal((await store.listResults({ server: 'a' })).length, 1);
   }));
 
-test('the batch is written after maxDelayMs with no flush asked for', () =>
+test('routine saves are written after maxStateDelayMs with no flush asked for', () =>
   withStore(async (store) => {
-    const writer = new ResultWriter(store, silent, { maxRows: 500, maxDelayMs: 20 });
+    const writer = new ResultWriter(store, silent, { maxRows: 500, maxDelayMs: 60_000, maxStateDelayMs: 20 });
     writer.save({ server: 'a', state: 'a1', at: T0 });
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(await saved(store), { a: ['a1', T0] });
@@ -62,7 +66,11 @@ test('the batch is written after maxDelayMs with no flush asked for', () =>
 
 test("a judgement's own write comes after any routine save of the server still on its way", () =>
   withStore(async (store) => {
-    const writer = new ResultWriter(store, silent, { maxRows: 500, maxDelayMs: 60_000 });
+    const writer = new ResultWriter(store, silent, {
+      maxRows: 500,
+      maxDelayMs: 60_000,
+      maxStateDelayMs: 60_000,
+    });
     // The batch's write takes a while (a busy disk, a remote PostgreSQL); a judgement's does not.
     const write = store.writeJudgement;
     store.writeJudgement = async (w) => {
@@ -81,7 +89,11 @@ test("a judgement's own write comes after any routine save of the server still o
 
 test('a routine save that fails is dropped, not retried over what was written since', () =>
   withStore(async (store) => {
-    const writer = new ResultWriter(store, silent, { maxRows: 500, maxDelayMs: 60_000 });
+    const writer = new ResultWriter(store, silent, {
+      maxRows: 500,
+      maxDelayMs: 60_000,
+      maxStateDelayMs: 60_000,
+    });
     const write = store.writeJudgement;
     store.writeJudgement = () => Promise.reject(new Error('disk I/O error'));
     writer.save({ server: 'a', state: 'lost', at: T0 });
