@@ -23,8 +23,8 @@ export class Committer {
   /**
    * Commits what one judgement changed: the incidents, warnings, new outbox messages and, when
    * something changed or it is due, the engine state (a routine save, when nothing else is written,
-   * goes with the next batch of results: result-writer.ts). `incident` is one the judgement changed (it is
-   * written); `extra` are messages planned outside the engine (escalations, acks).
+   * goes with the next batch of results: result-writer.ts). `incident` is one the judgement changed
+   * (it is written); `extra` are messages planned outside the engine (escalations, acks).
    */
   async commit(
     t: Tracked,
