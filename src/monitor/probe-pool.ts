@@ -34,6 +34,8 @@ export interface ProbePoolOptions {
   graceMs?: number;
   /** The worker's module (default probe/worker.ts); tests use one that can be made to crash. */
   entry?: URL;
+  /** Each worker's young generation at most, in MiB (default: V8's own); bench/serve.ts measures it. */
+  youngGenerationMb?: number;
 }
 
 /** The default pool size: every core but the main thread's, and at least two workers. */
@@ -102,6 +104,7 @@ export class ProbePool {
   private readonly threads: Thread[] = [];
   private readonly entry: URL;
   private readonly graceMs: number;
+  private readonly youngGenerationMb: number | undefined;
   private readonly log: Logger | undefined;
   private nextId = 1;
   private closed = false;
@@ -114,6 +117,7 @@ export class ProbePool {
     this.entry = opts.entry ?? defaultEntry();
     this.graceMs = opts.graceMs ?? 10_000;
     this.log = opts.log;
+    this.youngGenerationMb = opts.youngGenerationMb;
     for (let i = 0; i < opts.workers; i++) this.threads.push(this.spawn(i));
   }
 
@@ -211,7 +215,7 @@ export class ProbePool {
   // ---- workers ----------------------------------------------------------------------------------
 
   private spawn(index: number): Thread {
-    const worker = startWorker(this.entry);
+    const worker = startWorker(this.entry, this.youngGenerationMb);
     const thread: Thread = {
       worker,
       pending: new Map(),
@@ -342,12 +346,13 @@ function defaultEntry(): URL {
 }
 
 /** Starts a worker; a TypeScript entry (tests, benchmarks, `node --import tsx`) loads through tsx. */
-function startWorker(entry: URL): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
+function startWorker(entry: URL, youngGenerationMb?: number): Worker {
+  const limits = youngGenerationMb ? { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } } : {};
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, limits);
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(
     `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry.href)}))`,
-    { eval: true },
+    { eval: true, ...limits },
   );
 }
 
