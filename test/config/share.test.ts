@@ -30,7 +30,6 @@ test('equal parts are one object; different ones are not; every server reads as 
   for (const [what, x, y, same] of rows) assert.equal(x === y, same, what);
   // Sharing changes no value: each server equals its config built on its own.
   const defaults = { interval: '60s', slo: { target: 0.99 } };
-  for (const s of config.servers)
-    assert.deepEqual(s, buildServer(s.entry!, defaults, '/tmp'), s.name);
+  for (const s of config.servers) assert.deepEqual(s, buildServer(s.entry!, defaults, '/tmp'), s.name);
   assert.notEqual(a!.rules, b!.rules, 'rules name their server: not shared');
 });
