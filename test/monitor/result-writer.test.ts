@@ -37,14 +37,12 @@ const saved = async (store: Store) =>
   Object.fromEntries((await store.loadEngineStates()).map((s) => [s.server, [s.state, s.at]]));
 
 const silent = pino({ level: 'silent' });
+/** Nothing is written until flush() is asked for. */
+const ON_FLUSH = { maxRows: 500, maxDelayMs: 60_000, maxStateDelayMs: 60_000 };
 
 test('routine saves wait for the batch and go in one write; a later save of a server replaces its earlier one', () =>
   withStore(async (store, writes) => {
-    const writer = new ResultWriter(store, silent, {
-      maxRows: 500,
-      maxDelayMs: 60_000,
-      maxStateDelayMs: 60_000,
-    });
+    const writer = new ResultWriter(store, silent, ON_FLUSH);
     writer.save({ server: 'a', state: 'a1', at: T0 });
     writer.save({ server: 'b', state: 'b1', at: T0 });
     writer.save({ server: 'a', state: 'a2', at: T0 + 1 });
@@ -66,11 +64,7 @@ test('routine saves are written after maxStateDelayMs with no flush asked for', 
 
 test("a judgement's own write comes after any routine save of the server still on its way", () =>
   withStore(async (store) => {
-    const writer = new ResultWriter(store, silent, {
-      maxRows: 500,
-      maxDelayMs: 60_000,
-      maxStateDelayMs: 60_000,
-    });
+    const writer = new ResultWriter(store, silent, ON_FLUSH);
     // The batch's write takes a while (a busy disk, a remote PostgreSQL); a judgement's does not.
     const write = store.writeJudgement;
     store.writeJudgement = async (w) => {
@@ -89,11 +83,7 @@ test("a judgement's own write comes after any routine save of the server still o
 
 test('a routine save that fails is dropped, not retried over what was written since', () =>
   withStore(async (store) => {
-    const writer = new ResultWriter(store, silent, {
-      maxRows: 500,
-      maxDelayMs: 60_000,
-      maxStateDelayMs: 60_000,
-    });
+    const writer = new ResultWriter(store, silent, ON_FLUSH);
     const write = store.writeJudgement;
     store.writeJudgement = () => Promise.reject(new Error('disk I/O error'));
     writer.save({ server: 'a', state: 'lost', at: T0 });
