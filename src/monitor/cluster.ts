@@ -54,7 +54,7 @@ export class ClusterSharing {
           quiet: true,
         })
       ).get(name)!;
-      Object.assign(t, trackedFrom(t.cfg, r));
+      Object.assign(t, trackedFrom(t.cfg, core.now(), r));
       if (r.events.length > 0)
         await this.committer.commit(t, r.state, r.events, openIncident(r.state), core.now(), [], true);
     });
@@ -117,7 +117,7 @@ export class ClusterSharing {
     for (const [name, r] of restored) {
       const t = core.tracked.get(name);
       if (!t || core.owns(name)) continue;
-      Object.assign(t, { ...trackedFrom(t.cfg, r), tickedAt: t.tickedAt });
+      Object.assign(t, { ...trackedFrom(t.cfg, core.now(), r), tickedAt: t.tickedAt });
     }
   }
 }

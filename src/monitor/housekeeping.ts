@@ -22,7 +22,7 @@ const ENGINE_TICK_MS = 60_000;
 /**
  * Whether time alone is due to be judged: once in each minute, the minutes shifted per server by its
  * name's hash so that 50,000 servers are judged a twelfth at a time, not all in one tick. A server
- * the tick has not seen yet counts as judged when first seen (`tick`), so a start, too, is spread.
+ * counts as judged when tracking began (tracked.ts), so a start, too, is spread.
  */
 export function engineTickDue(name: string, tickedAt: number, now: number): boolean {
   const phase = nameHash(name) % ENGINE_TICK_MS;
@@ -84,8 +84,6 @@ export class Housekeeping {
     // a promise each, every tick, is most of the monitor's garbage.
     const turns: Promise<void>[] = [];
     for (const t of core.tracked.values()) {
-      // New here (started, added, adopted): first judged in its own minute, within a minute from now.
-      if (t.tickedAt === 0) t.tickedAt = now;
       const tickDue = engineTickDue(t.cfg.name, t.tickedAt, now);
       if (!tickDue && openIncident(t.state) === null && !core.regional.handles(t.cfg)) continue;
       turns.push(

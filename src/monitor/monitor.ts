@@ -133,7 +133,7 @@ export class Monitor {
     const restored = await restoreStates(core.store, servers, core.maintenance(), core.log, this.regional);
     for (const cfg of servers) {
       const r = restored.get(cfg.name);
-      const t = trackedFrom(cfg, r);
+      const t = trackedFrom(cfg, this.now(), r);
       this.tracked.set(cfg.name, t);
       if (r?.events.length && this.owns(cfg.name))
         await core.queue.run(cfg.name, () =>

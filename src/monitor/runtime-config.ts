@@ -97,7 +97,7 @@ export class RuntimeConfig {
         t.state = deserializeState(serializeState(t.state), cfg.rules);
         if (core.owns(cfg.name)) core.scheduler.update(scheduled(cfg, core.regional));
       } else {
-        core.tracked.set(cfg.name, trackedFrom(cfg));
+        core.tracked.set(cfg.name, trackedFrom(cfg, core.now()));
         // Shared: a new server is probed by whichever instance claims its lease at the next beat.
         if (core.owns(cfg.name)) core.scheduler.add(scheduled(cfg, core.regional));
       }

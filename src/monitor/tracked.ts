@@ -18,19 +18,22 @@ export interface Tracked {
   surfaceFingerprint: string | null;
   /** When the engine state was last written to the store. */
   savedAt: number;
-  /** When time-driven rules were last judged; 0 until the tick first sees the server (housekeeping.ts). */
+  /**
+   * When time-driven rules were last judged; at first, when tracking began, so that a server new here
+   * (a start, an addition, an adoption) is first judged in its own minute (housekeeping.ts).
+   */
   tickedAt: number;
 }
 
-/** A server's entry as restoreStates brought it back; without `restored`, a server never judged. */
-export function trackedFrom(cfg: ServerConfig, restored?: Restored): Tracked {
+/** A server's entry as restoreStates brought it back (without `restored`, never judged), tracked from `now`. */
+export function trackedFrom(cfg: ServerConfig, now: number, restored?: Restored): Tracked {
   return {
     cfg,
     state: restored?.state ?? createState(cfg.rules),
     lastProbe: restored?.lastProbe ?? null,
     surfaceFingerprint: restored?.surfaceFingerprint ?? null,
     savedAt: restored?.savedAt ?? 0,
-    tickedAt: 0,
+    tickedAt: now,
   };
 }
 

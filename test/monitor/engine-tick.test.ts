@@ -1,7 +1,9 @@
 /** When time alone is judged: once a minute per server, the minutes shifted by the name's hash. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseConfig } from '../../src/config/index.js';
 import { engineTickDue } from '../../src/monitor/housekeeping.js';
+import { trackedFrom } from '../../src/monitor/tracked.js';
 import { nameHash } from '../../src/scheduler/offset.js';
 
 const M = 60_000;
@@ -41,4 +43,24 @@ test('engineTickDue: 12,000 servers ticked every 5 s are each judged once a minu
   const steady = perTick.slice(12);
   assert.ok(Math.max(...steady) < 1_200 && Math.min(...steady) > 800, steady.join(' '));
   for (const [name, n] of times) assert.ok(n === 10 || n === 9, `${name}: ${n} times in 10 minutes`);
+});
+
+test('a start judges time alone a twelfth at a time from the first tick, not every server at once', () => {
+  const yaml = `servers:\n${Array.from({ length: 1_200 }, (_, i) => `  - { name: s-${i}, url: "http://127.0.0.1:9/${i}" }`).join('\n')}\n`;
+  const { config } = parseConfig(yaml, {});
+  const tracked = config!.servers.map((cfg) => trackedFrom(cfg, T0));
+  const judged = new Map<string, number>();
+  for (let now = T0 + 5_000; now <= T0 + M; now += 5_000) {
+    const due = tracked.filter((t) => engineTickDue(t.cfg.name, t.tickedAt, now));
+    assert.ok(due.length > 50 && due.length < 170, `${due.length} of 1,200 judged at +${now - T0} ms`);
+    for (const t of due) {
+      t.tickedAt = now;
+      judged.set(t.cfg.name, (judged.get(t.cfg.name) ?? 0) + 1);
+    }
+  }
+  assert.equal(judged.size, 1_200, 'every server judged within the first minute');
+  assert.ok(
+    [...judged.values()].every((n) => n === 1),
+    'and once',
+  );
 });
