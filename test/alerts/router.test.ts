@@ -31,6 +31,21 @@ test('a replaced servers list is routed as it now reads, not as it was first loo
   assert.deepEqual(routeChannels(without, 'billing', 'P1'), ['pager', 'hook'], 'gone: the global route');
 });
 
+test('routing every server of a long list reads the list once, not once per server', () => {
+  const base = config.servers[0]!;
+  const servers = Array.from({ length: 2_000 }, (_, i) => ({ ...base, name: `s-${i}` }));
+  let reads = 0;
+  const counted = new Proxy(servers, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  const long = { ...config, servers: counted };
+  for (const s of servers) assert.deepEqual(digestChannels(long, s.name), ['mail']);
+  assert.ok(reads <= 2 * servers.length, `${reads} reads of 2,000 servers`);
+});
+
 test('P3 goes to digest channels: "digest" expands, paging channels never get digests', () => {
   assert.deepEqual(digestChannels(config, 'docs-search'), ['mail']);
   assert.deepEqual(digestChannels(config, 'billing'), ['team']);
