@@ -11,7 +11,7 @@ import type { ProbeSlot } from '../scheduler/index.js';
 import { CallSchedule } from './call-schedule.js';
 import type { Judging } from './judging.js';
 import type { MonitorCore } from './monitor-core.js';
-import type { Scheduled } from './tracked.js';
+import type { Scheduled, Tracked } from './tracked.js';
 
 export type ProbeFn = (url: string, opts: FullProbeOptions) => Promise<ProbeOutcome>;
 
@@ -37,15 +37,14 @@ export class Probing {
     if (!t) return { ok: true };
     const at = this.core.now();
     const calls = t.cfg.calls?.length ? this.calls.plan(s.name, t.cfg.calls, at) : undefined;
-    const run = this.probeFn(t.cfg.url, {
-      ...this.probeOptions(t.cfg, slot.signal, slot.region),
-      ...(calls ? { calls } : {}),
-    }).then((outcome) => {
-      const wait = this.awaited.get(s.name);
-      if (wait) wait.result = outcome.result;
-      if (t.cfg.calls?.length) this.noteCalls(t.cfg, outcome.result, at);
-      return this.judging.ingest(s.name, outcome, at);
-    });
+    const run = this.probeFn(t.cfg.url, this.probeOptions(t, slot.signal, slot.region, calls)).then(
+      (outcome) => {
+        const wait = this.awaited.get(s.name);
+        if (wait) wait.result = outcome.result;
+        if (t.cfg.calls?.length) this.noteCalls(t.cfg, outcome.result, at);
+        return this.judging.ingest(s.name, outcome, at);
+      },
+    );
     this.inflight.set(s.name, run);
     try {
       return { ok: await run };
@@ -63,7 +62,7 @@ export class Probing {
       // Another instance judges it: probe from here and answer, without storing or judging.
       const signal = AbortSignal.timeout(t.cfg.timeoutMs + 5_000);
       const region = core.config().server.region ?? 'local';
-      return (await this.probeFn(t.cfg.url, this.probeOptions(t.cfg, signal, region))).result;
+      return (await this.probeFn(t.cfg.url, this.probeOptions(t, signal, region))).result;
     }
     const wait = this.awaited.get(name) ?? { waiting: 0, result: null };
     this.awaited.set(name, wait);
@@ -103,8 +102,13 @@ export class Probing {
     }
   }
 
-  private probeOptions(cfg: ServerConfig, signal: AbortSignal, region: string): FullProbeOptions {
-    const known = this.core.tracked.get(cfg.name)?.surfaceFingerprint;
+  private probeOptions(
+    t: Tracked,
+    signal: AbortSignal,
+    region: string,
+    calls?: FullProbeOptions['calls'],
+  ): FullProbeOptions {
+    const { cfg, surfaceFingerprint: known } = t;
     return {
       headers: cfg.headers,
       timeoutMs: cfg.timeoutMs,
@@ -115,6 +119,7 @@ export class Probing {
       eraCache: this.eraCache,
       keepToolDefinitions: true,
       ...(known ? { knownToolsFingerprint: known } : {}),
+      ...(calls ? { calls } : {}),
       region,
       signal,
     };
