@@ -7,9 +7,9 @@
  * failures (jitter, left out of burn-rate alerting: slo.ts); the day ring keeps a latency
  * histogram per day (for the 7-day p95 and baseline), as sorted [bucket, count, ...] pairs: a plain
  * object keyed by bucket numbers around 50 would cost V8 an elements array of that length.
- * Columns are typed arrays in one buffer (columns.ts): a server's rings are the bulk of its engine
- * state, and a plain array of numbers costs 8 bytes a slot plus a boxed double wherever a value is not
- * a small integer; typed arrays are also cheap to copy. Bucket keys are 32-bit; counts start in 16
+ * Columns lie in one buffer per ring, read through one DataView (columns.ts): a server's rings are the
+ * bulk of its engine state, and a plain array of numbers costs 8 bytes a slot plus a boxed double
+ * wherever a value is not a small integer; a buffer is also cheap to copy. Bucket keys are 32-bit; counts start in 16
  * bits and SLO times (whole ms: slo.ts `roundWeight` rounds every credit) in 32, and the ring widens
  * to 32-bit counts and doubles before a value would not fit (an hour at the shortest interval, 1 s,
  * holds about 7,200 rounds with confirmations; a day that many × 24 can exceed 16 bits and widens).
@@ -17,33 +17,48 @@
 import { bucketOf, type Histogram } from '../util/histogram.js';
 import { LAYERS } from '../probe/types.js';
 import { emptyTally, type Tally } from './tally.js';
-import { fitsNarrow, NARROW_COUNT_MAX, NARROW_MS_MAX, viewsOf, type Column, type Layout } from './columns.js';
+import {
+  columnsOf,
+  copyColumns,
+  fitsNarrow,
+  NARROW_COUNT_MAX,
+  NARROW_MS_MAX,
+  viewFor,
+  type Column,
+  type Columns,
+  type Spec,
+} from './columns.js';
 
 /** Failed-round columns per slot: one per layer, in LAYERS order. */
 export const LAYER_STRIDE = LAYERS.length;
 
-/** A count column: Uint16 while narrow, Int32 once the ring is wide. */
-export type CountColumn = Column;
-/** A time column (ms): Uint32 while narrow, Float64 once the ring is wide. */
-export type MsColumn = Column;
+interface BucketLayout {
+  /** floor(at / spanMs) of the bucket in each slot; -1 for an empty slot. */
+  keys: Spec;
+  /** Counts: Uint16 while narrow, Int32 once the ring is wide. */
+  rounds: Spec;
+  /** LAYER_STRIDE per slot: failed rounds by layer. */
+  failed: Spec;
+  /** Times (ms): Uint32 while narrow, Float64 once the ring is wide. */
+  sloMs: Spec;
+  sloBadMs: Spec;
+  /** Hour ring: of sloBadMs, the time of isolated failures (jitter). Null for the day ring. */
+  sloJitterMs: Spec | null;
+  /** Hour ring: p95 (ms) of each completed hour, NaN until known. */
+  p95: Spec | null;
+}
+const NAMES = ['keys', 'rounds', 'failed', 'sloMs', 'sloBadMs', 'sloJitterMs', 'p95'] as const;
+
+export type BucketColumns = Columns<BucketLayout>;
 
 export interface BucketRing {
   spanMs: number;
   /** Whether the columns have their wide types (columns.ts). */
   wide: boolean;
-  /** The buffer all the typed columns below are views of. */
-  buffer: ArrayBuffer;
-  /** floor(at / spanMs) of the bucket in each slot; -1 for an empty slot. */
-  keys: Int32Array;
-  rounds: CountColumn;
-  /** LAYER_STRIDE per slot: failed rounds by layer. */
-  failed: CountColumn;
-  sloMs: MsColumn;
-  sloBadMs: MsColumn;
-  /** Hour ring: of sloBadMs, the time of isolated failures (jitter). Null for the day ring. */
-  sloJitterMs: MsColumn | null;
-  /** Hour ring: p95 (ms) of each completed hour, NaN until known. */
-  p95: Float64Array | null;
+  /** The ring's buffer: every column below lies in it. */
+  view: DataView;
+  /** Where each column lies (shared by all rings of this layout). */
+  columns: BucketColumns;
   /** Day ring: whole-probe latency of the good rounds, as sorted [bucket, count, ...] pairs. */
   latency: number[][] | null;
 }
@@ -54,7 +69,7 @@ interface Extra {
   jitter?: boolean;
 }
 
-function layoutOf(size: number, extra: Extra, wide: boolean): Layout {
+function layoutOf(size: number, extra: Extra, wide: boolean): BucketLayout {
   const count = wide ? Int32Array : Uint16Array;
   const ms = wide ? Float64Array : Uint32Array;
   return {
@@ -68,6 +83,16 @@ function layoutOf(size: number, extra: Extra, wide: boolean): Layout {
   };
 }
 
+/** The columns of each layout in use, made once: every server's rings of a kind share them. */
+const layouts = new Map<string, BucketColumns>();
+
+function columnsFor(size: number, extra: Extra, wide: boolean): BucketColumns {
+  const key = `${size}:${extra.p95 ? 'p' : ''}${extra.jitter ? 'j' : ''}:${wide ? 'w' : 'n'}`;
+  let columns = layouts.get(key);
+  if (!columns) layouts.set(key, (columns = columnsOf(layoutOf(size, extra, wide))));
+  return columns;
+}
+
 /** A ring with its columns over `from` (a new zeroed buffer by default) and the given latency column. */
 function ring(
   spanMs: number,
@@ -75,38 +100,25 @@ function ring(
   extra: Extra,
   wide: boolean,
   latency: number[][] | null,
-  from?: ArrayBuffer,
+  from?: ArrayBufferLike,
 ): BucketRing {
-  const { buffer, views: c } = viewsOf(layoutOf(size, extra, wide), from);
-  return {
-    spanMs,
-    wide,
-    buffer,
-    keys: c['keys'] as Int32Array,
-    rounds: c['rounds']!,
-    failed: c['failed']!,
-    sloMs: c['sloMs']!,
-    sloBadMs: c['sloBadMs']!,
-    sloJitterMs: c['sloJitterMs'] ?? null,
-    p95: c['p95'] as Float64Array | null,
-    latency,
-  };
+  const columns = columnsFor(size, extra, wide);
+  return { spanMs, wide, view: viewFor(columns, from), columns, latency };
+}
+
+/** Slots in the ring. */
+export function sizeOf(b: BucketRing): number {
+  return b.columns.keys.length;
 }
 
 function extraOf(b: BucketRing): Extra {
-  return { p95: b.p95 !== null, latency: b.latency !== null, jitter: b.sloJitterMs !== null };
+  return { p95: b.columns.p95 !== null, latency: b.latency !== null, jitter: b.columns.sloJitterMs !== null };
 }
 
 /** Switches `b` to the wide layout, values unchanged (mutates the ring). */
 function widen(b: BucketRing): void {
-  const w = ring(b.spanMs, b.keys.length, extraOf(b), true, b.latency);
-  w.keys.set(b.keys);
-  w.rounds.set(b.rounds);
-  w.failed.set(b.failed);
-  w.sloMs.set(b.sloMs);
-  w.sloBadMs.set(b.sloBadMs);
-  if (b.sloJitterMs) w.sloJitterMs!.set(b.sloJitterMs);
-  if (b.p95) w.p95!.set(b.p95);
+  const w = ring(b.spanMs, sizeOf(b), extraOf(b), true, b.latency);
+  copyColumns(b, w, NAMES);
   Object.assign(b, w);
 }
 
@@ -118,6 +130,11 @@ function fitCount(b: BucketRing, count: number): void {
 /** Widens `b` unless it is wide already or `ms` fits a narrow column. */
 function fitTime(b: BucketRing, ms: number): void {
   if (!b.wide && !fitsNarrow(ms, NARROW_MS_MAX)) widen(b);
+}
+
+/** Element `i` of column `c` of `b`, or `absent` when the ring has no such column. */
+export function cell(b: BucketRing, c: Column | null, i: number, absent = 0): number {
+  return c ? c.get(b.view, i) : absent;
 }
 
 /** The histogram of a day without samples, shared: histograms are replaced, never changed in place. */
@@ -137,15 +154,15 @@ export function createBuckets(spanMs: number, size: number, extra: Extra): Bucke
     false,
     extra.latency ? new Array<number[]>(size).fill(NO_LATENCY) : null,
   );
-  b.keys.fill(-1);
-  b.p95?.fill(NaN);
+  b.columns.keys.fill(b.view, -1);
+  b.columns.p95?.fill(b.view, NaN);
   return b;
 }
 
 export function cloneBuckets(b: BucketRing): BucketRing {
   // Histograms are replaced, never changed in place, so the copy can share them.
   const latency = b.latency ? b.latency.slice() : null;
-  return ring(b.spanMs, b.keys.length, extraOf(b), b.wide, latency, b.buffer.slice(0));
+  return ring(b.spanMs, sizeOf(b), extraOf(b), b.wide, latency, b.view.buffer.slice(0));
 }
 
 export function keyOf(b: BucketRing, at: number): number {
@@ -154,23 +171,24 @@ export function keyOf(b: BucketRing, at: number): number {
 
 /** The slot holding bucket `key`, or -1. */
 export function slotOfKey(b: BucketRing, key: number): number {
-  const slot = key % b.keys.length;
-  return b.keys[slot] === key ? slot : -1;
+  const slot = key % sizeOf(b);
+  return b.columns.keys.get(b.view, slot) === key ? slot : -1;
 }
 
 /** The slot for bucket `key`, emptied if it held an older bucket; -1 if `key` is too old to keep. */
 function claim(b: BucketRing, key: number): number {
-  const slot = key % b.keys.length;
-  const held = b.keys[slot]!;
+  const { view: v, columns: c } = b;
+  const slot = key % sizeOf(b);
+  const held = c.keys.get(v, slot);
   if (held === key) return slot;
   if (held > key) return -1;
-  b.keys[slot] = key;
-  b.rounds[slot] = 0;
-  for (let l = 0; l < LAYER_STRIDE; l++) b.failed[slot * LAYER_STRIDE + l] = 0;
-  b.sloMs[slot] = 0;
-  b.sloBadMs[slot] = 0;
-  if (b.sloJitterMs) b.sloJitterMs[slot] = 0;
-  if (b.p95) b.p95[slot] = NaN;
+  c.keys.set(v, slot, key);
+  c.rounds.set(v, slot, 0);
+  for (let l = 0; l < LAYER_STRIDE; l++) c.failed.set(v, slot * LAYER_STRIDE + l, 0);
+  c.sloMs.set(v, slot, 0);
+  c.sloBadMs.set(v, slot, 0);
+  c.sloJitterMs?.set(v, slot, 0);
+  c.p95?.set(v, slot, NaN);
   if (b.latency) b.latency[slot] = NO_LATENCY;
   return slot;
 }
@@ -180,10 +198,11 @@ export function addToBuckets(b: BucketRing, at: number, e: BucketEntry): void {
   const slot = claim(b, keyOf(b, at));
   if (slot < 0) return;
   const failedAt = slot * LAYER_STRIDE + e.failedLayer;
-  fitCount(b, b.rounds[slot]! + 1);
-  if (e.failedLayer >= 0) fitCount(b, b.failed[failedAt]! + 1);
-  b.rounds[slot]! += 1;
-  if (e.failedLayer >= 0) b.failed[failedAt]! += 1;
+  fitCount(b, b.columns.rounds.get(b.view, slot) + 1);
+  if (e.failedLayer >= 0) fitCount(b, b.columns.failed.get(b.view, failedAt) + 1);
+  // After fitting: widening replaces the view and the columns.
+  b.columns.rounds.add(b.view, slot, 1);
+  if (e.failedLayer >= 0) b.columns.failed.add(b.view, failedAt, 1);
   if (b.latency && e.latencyMs !== null)
     b.latency[slot] = withSample(b.latency[slot]!, bucketOf(e.latencyMs));
 }
@@ -211,39 +230,47 @@ export function addSloTime(
 ): void {
   const slot = claim(b, keyOf(b, at));
   if (slot < 0) return;
-  const bad = unavailable ? ms : 0;
-  const jitterMs = unavailable && jitter && b.sloJitterMs ? ms : 0;
-  fitTime(b, b.sloMs[slot]! + ms);
-  fitTime(b, b.sloBadMs[slot]! + bad);
-  if (jitterMs !== 0) fitTime(b, b.sloJitterMs![slot]! + jitterMs);
-  b.sloMs[slot]! += ms;
+  const jitterMs = unavailable && jitter && b.columns.sloJitterMs ? ms : 0;
+  fitTime(b, b.columns.sloMs.get(b.view, slot) + ms);
+  if (unavailable) fitTime(b, b.columns.sloBadMs.get(b.view, slot) + ms);
+  if (jitterMs !== 0) fitTime(b, b.columns.sloJitterMs!.get(b.view, slot) + jitterMs);
+  // After fitting: widening replaces the view and the columns.
+  const { view: v, columns: c } = b;
+  c.sloMs.add(v, slot, ms);
   if (!unavailable) return;
-  b.sloBadMs[slot]! += ms;
-  if (jitterMs !== 0) b.sloJitterMs![slot]! += ms;
+  c.sloBadMs.add(v, slot, ms);
+  if (jitterMs !== 0) c.sloJitterMs!.add(v, slot, ms);
 }
 
 /** Sets the p95 of a completed hour. */
 export function setP95(b: BucketRing, key: number, p95: number | null): void {
   const slot = slotOfKey(b, key);
-  if (slot >= 0 && b.p95) b.p95[slot] = p95 ?? NaN;
+  if (slot >= 0) b.columns.p95?.set(b.view, slot, p95 ?? NaN);
+}
+
+/** The p95 of the hour `key`: NaN when the ring does not hold it or it is not known. */
+export function p95Of(b: BucketRing, key: number): number {
+  const slot = slotOfKey(b, key);
+  return slot >= 0 ? cell(b, b.columns.p95, slot, NaN) : NaN;
 }
 
 /** Buckets `endKey - count < key <= endKey`. */
 export function tallyBuckets(b: BucketRing, end: number, count: number): Tally {
+  const { view: v, columns: c } = b;
   const t = emptyTally();
   const endKey = keyOf(b, end);
   for (let key = endKey - count + 1; key <= endKey; key++) {
     const slot = slotOfKey(b, key);
     if (slot < 0) continue;
-    t.rounds += b.rounds[slot]!;
+    t.rounds += c.rounds.get(v, slot);
     for (let l = 0; l < LAYER_STRIDE; l++) {
-      const n = b.failed[slot * LAYER_STRIDE + l]!;
+      const n = c.failed.get(v, slot * LAYER_STRIDE + l);
       t.failed += n;
       t.failedByLayer[l]! += n;
     }
-    t.sloMs += b.sloMs[slot]!;
-    t.sloBadMs += b.sloBadMs[slot]!;
-    t.sloJitterMs += b.sloJitterMs?.[slot] ?? 0;
+    t.sloMs += c.sloMs.get(v, slot);
+    t.sloBadMs += c.sloBadMs.get(v, slot);
+    t.sloJitterMs += cell(b, c.sloJitterMs, slot);
   }
   return t;
 }
@@ -262,11 +289,12 @@ export function histogramOver(b: BucketRing, fromKey: number, toKey: number): Hi
 
 /** Occupied slots, oldest bucket first. */
 export function slotsByKey(b: BucketRing): number[] {
+  const keys = b.columns.keys.values(b.view);
   const slots: number[] = [];
-  b.keys.forEach((key, slot) => {
+  keys.forEach((key, slot) => {
     if (key >= 0) slots.push(slot);
   });
-  return slots.sort((x, y) => b.keys[x]! - b.keys[y]!);
+  return slots.sort((x, y) => keys[x]! - keys[y]!);
 }
 
 export interface BucketValues {
@@ -285,12 +313,14 @@ export function putBucket(b: BucketRing, key: number, v: BucketValues): void {
   if (slot < 0) return;
   const failed = Array.from({ length: LAYER_STRIDE }, (_, l) => v.failed[l] ?? 0);
   for (const n of [v.rounds, ...failed]) fitCount(b, n);
-  for (const ms of [v.sloMs, v.sloBadMs, b.sloJitterMs ? v.sloJitterMs : 0]) fitTime(b, ms);
-  b.rounds[slot] = v.rounds;
-  for (let l = 0; l < LAYER_STRIDE; l++) b.failed[slot * LAYER_STRIDE + l] = failed[l]!;
-  b.sloMs[slot] = v.sloMs;
-  b.sloBadMs[slot] = v.sloBadMs;
-  if (b.sloJitterMs) b.sloJitterMs[slot] = v.sloJitterMs;
-  if (b.p95) b.p95[slot] = v.p95 ?? NaN;
+  for (const ms of [v.sloMs, v.sloBadMs, b.columns.sloJitterMs ? v.sloJitterMs : 0]) fitTime(b, ms);
+  // After fitting: widening replaces the view and the columns.
+  const { view, columns: c } = b;
+  c.rounds.set(view, slot, v.rounds);
+  for (let l = 0; l < LAYER_STRIDE; l++) c.failed.set(view, slot * LAYER_STRIDE + l, failed[l]!);
+  c.sloMs.set(view, slot, v.sloMs);
+  c.sloBadMs.set(view, slot, v.sloBadMs);
+  c.sloJitterMs?.set(view, slot, v.sloJitterMs);
+  c.p95?.set(view, slot, v.p95 ?? NaN);
   if (b.latency) b.latency[slot] = v.latency;
 }

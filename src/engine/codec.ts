@@ -17,8 +17,19 @@
 import type { ServerRules } from './types.js';
 import { createState, type EngineState } from './state.js';
 import { LAYERS } from '../probe/types.js';
-import { LATENCY_COLUMNS, pushRecent, slotOf, slotsSince, type RecentRing } from './recent.js';
+import {
+  atOf,
+  flagsOf,
+  LATENCY_COLUMNS,
+  packedLatencyOf,
+  pushRecent,
+  slotOf,
+  slotsSince,
+  weightOf,
+  type RecentRing,
+} from './recent.js';
 import { HOUR_MS } from './tuning.js';
+import type { Column } from './columns.js';
 import { LAYER_STRIDE, putBucket, slotsByKey, type BucketRing } from './buckets.js';
 
 const FORMAT = 2;
@@ -96,13 +107,13 @@ function undeltas(ds: number[]): number[] {
 }
 
 function recentColumns(r: RecentRing): RecentColumns {
-  const newest = r.size > 0 ? r.at[slotOf(r, 1)]! : 0;
+  const newest = r.size > 0 ? atOf(r, slotOf(r, 1)) : 0;
   const slots = slotsSince(r, newest - HOUR_MS);
   return {
-    at: deltas(slots.map((i) => r.at[i]!)),
-    weight: slots.map((i) => r.weight[i]!),
-    flags: slots.map((i) => r.flags[i]!),
-    latency: slots.map((i) => r.latency[i]!.toString(36)),
+    at: deltas(slots.map((i) => atOf(r, i))),
+    weight: slots.map((i) => weightOf(r, i)),
+    flags: slots.map((i) => flagsOf(r, i)),
+    latency: slots.map((i) => packedLatencyOf(r, i).toString(36)),
   };
 }
 
@@ -113,28 +124,28 @@ function restoreRecent(r: RecentRing, c: RecentColumns, v1: boolean): void {
   undeltas(c.at).forEach((at, n) => {
     pushRecent(r, { at, weight: c.weight[n]!, flags: c.flags[n]!, latencyMs: null });
     // The latency cells are packed bucket indices already: put them back as they were.
-    r.latency[slotOf(r, 1)] = parseInt(c.latency[n]!, 36) + missing;
+    r.columns.latency.set(r.view, slotOf(r, 1), parseInt(c.latency[n]!, 36) + missing);
   });
 }
 
 function bucketColumns(b: BucketRing): BucketColumns {
   const slots = slotsByKey(b);
+  const { keys, rounds, failed, sloMs, sloBadMs, sloJitterMs: jitter, p95 } = b.columns;
+  const at = (column: Column, i: number) => column.get(b.view, i);
   const c: BucketColumns = {
-    key: deltas(slots.map((i) => b.keys[i]!)),
-    rounds: slots.map((i) => b.rounds[i]!),
+    key: deltas(slots.map((i) => at(keys, i))),
+    rounds: slots.map((i) => at(rounds, i)),
     failed: slots.flatMap((i, n) =>
       LAYERS.flatMap((_, l) => {
-        const count = b.failed[i * LAYER_STRIDE + l];
+        const count = at(failed, i * LAYER_STRIDE + l);
         return count ? [n * LAYER_STRIDE + l, count] : [];
       }),
     ),
-    sloMs: slots.map((i) => b.sloMs[i]!),
-    sloBadMs: slots.map((i) => b.sloBadMs[i]!),
+    sloMs: slots.map((i) => at(sloMs, i)),
+    sloBadMs: slots.map((i) => at(sloBadMs, i)),
   };
-  const jitter = b.sloJitterMs;
-  if (jitter) c.sloJitterMs = slots.flatMap((i, n) => (jitter[i] ? [n, jitter[i]!] : []));
-  const p95 = b.p95;
-  if (p95) c.p95 = slots.map((i) => (Number.isNaN(p95[i]!) ? null : p95[i]!));
+  if (jitter) c.sloJitterMs = slots.flatMap((i, n) => (at(jitter, i) ? [n, at(jitter, i)] : []));
+  if (p95) c.p95 = slots.map((i) => (Number.isNaN(at(p95, i)) ? null : at(p95, i)));
   const latency = b.latency;
   if (latency) c.latency = slots.map((i) => latency[i]!);
   return c;

@@ -1,8 +1,11 @@
 /**
- * The columns of a ring in one ArrayBuffer. Each typed array costs V8 about 200 bytes besides its
- * data (the view and its ArrayBuffer, ~96 bytes each on the heap); a ring of separate arrays paid
- * that per column. Here the columns are views at offsets of one buffer, widest element type first
- * so that every view is aligned, and copying a ring is one buffer copy.
+ * The columns of a ring in one ArrayBuffer, read and written through one DataView. A typed array
+ * costs V8 ~96 bytes of heap besides its data and its ArrayBuffer as much again; a ring of a view per
+ * column paid that per column (16 views and 3 buffers a server: ~1.8 KB of heap, a third of what a
+ * server keeps alive). Here a ring holds its buffer and one DataView, and the columns are shared
+ * descriptions (`Column`: element type, offset, length) of where each lies in it, one set per
+ * layout for all the rings of that layout. Columns are laid out widest element type first, so that
+ * every element is aligned, and copying a ring is one buffer copy.
  *
  * Narrow columns: a ring starts with the narrowest types that hold what it records in practice
  * (counts in 16 bits, whole-ms times in 32) and switches, whole, to the wide layout (32-bit counts,
@@ -17,21 +20,96 @@ export type ColumnType =
   | Uint16ArrayConstructor
   | Uint8ArrayConstructor;
 
-/** Column name → [element type, length]; a null column has no view (the ring lacks it). */
-export type Layout = Record<string, readonly [ColumnType, number] | null>;
+/** A column's element type and length. */
+export type Spec = readonly [ColumnType, number];
+/** Column name → spec; a null column is not in the buffer (the ring lacks it). */
+export type Layout = Record<string, Spec | null>;
+
+const F64 = 0;
+const I32 = 1;
+const U32 = 2;
+const U16 = 3;
+const U8 = 4;
+type Kind = typeof F64 | typeof I32 | typeof U32 | typeof U16 | typeof U8;
+
+function kindOf(type: ColumnType): Kind {
+  if (type === Float64Array) return F64;
+  if (type === Int32Array) return I32;
+  if (type === Uint32Array) return U32;
+  if (type === Uint16Array) return U16;
+  return U8;
+}
 
 /**
- * A column whichever its element type (a narrow and a wide ring differ only in those): what the engine
- * reads and writes of one. Every typed array above is one.
+ * Where one column lies in a ring's buffer: shared by every ring of its layout, so it holds no
+ * data. Reads and writes take the ring's DataView. Little-endian, as every typed array here was.
  */
-export interface Column {
-  [index: number]: number;
-  readonly length: number;
-  set(values: ArrayLike<number>, offset?: number): void;
-  fill(value: number, start?: number, end?: number): this;
-  every(predicate: (value: number, index: number) => unknown): boolean;
-  reduce(f: (sum: number, value: number, index: number) => number, initial: number): number;
+export class Column {
+  private readonly kind: Kind;
+  /** Bytes per element. */
+  private readonly width: number;
+
+  constructor(
+    readonly type: ColumnType,
+    /** Byte offset of element 0. */
+    readonly offset: number,
+    readonly length: number,
+  ) {
+    this.kind = kindOf(type);
+    this.width = type.BYTES_PER_ELEMENT;
+  }
+
+  get(v: DataView, i: number): number {
+    const at = this.offset + i * this.width;
+    switch (this.kind) {
+      case F64:
+        return v.getFloat64(at, true);
+      case I32:
+        return v.getInt32(at, true);
+      case U32:
+        return v.getUint32(at, true);
+      case U16:
+        return v.getUint16(at, true);
+      default:
+        return v.getUint8(at);
+    }
+  }
+
+  set(v: DataView, i: number, x: number): void {
+    const at = this.offset + i * this.width;
+    switch (this.kind) {
+      case F64:
+        return v.setFloat64(at, x, true);
+      case I32:
+        return v.setInt32(at, x, true);
+      case U32:
+        return v.setUint32(at, x, true);
+      case U16:
+        return v.setUint16(at, x, true);
+      default:
+        return v.setUint8(at, x);
+    }
+  }
+
+  /** Adds `x` to element `i`. */
+  add(v: DataView, i: number, x: number): void {
+    this.set(v, i, this.get(v, i) + x);
+  }
+
+  fill(v: DataView, x: number): void {
+    for (let i = 0; i < this.length; i++) this.set(v, i, x);
+  }
+
+  /** The column's values, in element order (serialisation, tests). */
+  values(v: DataView): number[] {
+    return Array.from({ length: this.length }, (_, i) => this.get(v, i));
+  }
 }
+
+/** The columns of a layout, null where the layout has none, and the buffer's length. */
+export type Columns<L> = { readonly [K in keyof L]: null extends L[K] ? Column | null : Column } & {
+  readonly bytes: number;
+};
 
 /** Column names in buffer order: widest elements first (stable), so each offset is aligned. */
 function order(layout: Layout): string[] {
@@ -39,33 +117,43 @@ function order(layout: Layout): string[] {
   return Object.keys(layout).sort((a, b) => width(b) - width(a));
 }
 
-/** Byte offset of each column and the buffer's length. */
-export function offsetsOf(layout: Layout): { offsets: Record<string, number>; bytes: number } {
-  const offsets: Record<string, number> = {};
+/** Where each column of `layout` lies, and the buffer's length. */
+export function columnsOf<L extends { [K in keyof L]: Spec | null }>(layout: L): Columns<L> {
+  const specs = layout as unknown as Layout;
+  const out: Record<string, Column | null | number> = {};
   let bytes = 0;
-  for (const name of order(layout)) {
-    const column = layout[name];
-    if (!column) continue;
-    offsets[name] = bytes;
-    bytes += column[0].BYTES_PER_ELEMENT * column[1];
+  for (const name of order(specs)) {
+    const column = specs[name];
+    out[name] = column ? new Column(column[0], bytes, column[1]) : null;
+    if (column) bytes += column[0].BYTES_PER_ELEMENT * column[1];
   }
-  return { offsets, bytes };
+  out['bytes'] = bytes;
+  return out as Columns<L>;
 }
 
-/** Views of `buffer` (a new zeroed one by default) laid out as `layout` says, null for a null column. */
-export function viewsOf(
-  layout: Layout,
-  buffer?: ArrayBuffer,
-): { buffer: ArrayBuffer; views: Record<string, Column | null> } {
-  const { offsets, bytes } = offsetsOf(layout);
-  const buf = buffer ?? new ArrayBuffer(bytes);
-  if (buf.byteLength !== bytes) throw new Error(`columns: a buffer of ${buf.byteLength} bytes for ${bytes}`);
-  const views: Record<string, Column | null> = {};
-  for (const name of Object.keys(layout)) {
-    const column = layout[name];
-    views[name] = column ? new column[0](buf, offsets[name], column[1]) : null;
+/**
+ * A DataView of `buffer` (a new zeroed one by default) for rings of `columns`' layout; throws when the
+ * buffer's length is not the layout's.
+ */
+export function viewFor(columns: { readonly bytes: number }, buffer?: ArrayBufferLike): DataView {
+  const buf = buffer ?? new ArrayBuffer(columns.bytes);
+  if (buf.byteLength !== columns.bytes)
+    throw new Error(`columns: a buffer of ${buf.byteLength} bytes for ${columns.bytes}`);
+  return new DataView(buf);
+}
+
+/** Copies every element of each column named in `names` from one ring to another of the same length. */
+export function copyColumns<N extends string>(
+  from: { view: DataView; columns: { readonly [K in N]: Column | null } },
+  to: { view: DataView; columns: { readonly [K in N]: Column | null } },
+  names: readonly N[],
+): void {
+  for (const name of names) {
+    const a = from.columns[name];
+    const b = to.columns[name];
+    if (!a || !b) continue;
+    for (let i = 0; i < a.length; i++) b.set(to.view, i, a.get(from.view, i));
   }
-  return { buffer: buf, views };
 }
 
 /** The largest value of a narrow count column (Uint16). */

@@ -14,7 +14,7 @@ import { countOf, quantile, type Histogram } from '../util/histogram.js';
 import type { LatencyBaseline, LatencyPercentiles, LatencyTrend } from './types.js';
 import { DAY_MS, HOUR_MS, TUNING } from './tuning.js';
 import { hourHistogram, windowHistogram } from './recent.js';
-import { histogramOver, keyOf, setP95, slotOfKey, type BucketRing } from './buckets.js';
+import { histogramOver, keyOf, p95Of, setP95, type BucketRing } from './buckets.js';
 import type { EngineState } from './state.js';
 
 function percentiles(h: Histogram): LatencyPercentiles {
@@ -63,8 +63,7 @@ export function trendFor(hours: BucketRing, at: number): LatencyTrend {
   const xs: number[] = [];
   const ys: number[] = [];
   for (let k = hourKey - TUNING.trendHours; k < hourKey; k++) {
-    const slot = slotOfKey(hours, k);
-    const p95 = slot >= 0 && hours.p95 ? hours.p95[slot]! : NaN;
+    const p95 = p95Of(hours, k);
     if (p95 > 0) {
       xs.push(k - hourKey);
       ys.push(Math.log2(p95));

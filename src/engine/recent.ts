@@ -7,15 +7,23 @@
  * Capacity is 1.5 × the rounds the interval schedules in an hour, plus room for confirmation
  * re-probes; if rounds come faster than that, the oldest drop out and "1 h" covers less.
  *
- * Columns are typed arrays in one buffer (columns.ts): copying the ring for a new state is one buffer
- * copy. Weights are whole ms (slo.ts `roundWeight` rounds them), held in 32 bits; the ring widens them
+ * Columns lie in one buffer, read through one DataView (columns.ts): copying the ring for a new state
+ * is one buffer copy. Weights are whole ms (slo.ts `roundWeight` rounds them), held in 32 bits; the ring widens them
  * to doubles before one would not fit.
  */
 import { bucketOf, type Histogram } from '../util/histogram.js';
 import { LAYERS } from '../probe/types.js';
 import { HOUR_MS } from './tuning.js';
 import { emptyTally, type Tally } from './tally.js';
-import { fitsNarrow, NARROW_MS_MAX, viewsOf, type Column, type Layout } from './columns.js';
+import {
+  columnsOf,
+  copyColumns,
+  fitsNarrow,
+  NARROW_MS_MAX,
+  viewFor,
+  type Columns,
+  type Spec,
+} from './columns.js';
 
 /** Latency columns per round: the whole probe, then each layer in LAYERS order. */
 export const LATENCY_COLUMNS = 1 + LAYERS.length;
@@ -39,6 +47,18 @@ export const FLAG = {
   jitter: 0b1000000,
 } as const;
 
+interface RecentLayout {
+  at: Spec;
+  /** ms the round stands for in the SLO: set when the next round arrives (see slo.ts). */
+  weight: Spec;
+  flags: Spec;
+  /** The LATENCY_COLUMNS histogram bucket indices of a round (each < 256), packed in one number. */
+  latency: Spec;
+}
+const NAMES = ['at', 'weight', 'flags', 'latency'] as const;
+
+export type RecentColumns = Columns<RecentLayout>;
+
 export interface RecentRing {
   capacity: number;
   /** Records held (≤ capacity). */
@@ -47,14 +67,10 @@ export interface RecentRing {
   head: number;
   /** Whether `weight` is wide (Float64 rather than Uint32: columns.ts). */
   wide: boolean;
-  /** The buffer all the columns below are views of. */
-  buffer: ArrayBuffer;
-  at: Float64Array;
-  /** ms the round stands for in the SLO: set when the next round arrives (see slo.ts). */
-  weight: Column;
-  flags: Uint8Array;
-  /** The LATENCY_COLUMNS histogram bucket indices of a round (each < 256), packed in one number. */
-  latency: Float64Array;
+  /** The ring's buffer: every column lies in it. */
+  view: DataView;
+  /** Where each column lies (shared by all rings of this layout). */
+  columns: RecentColumns;
 }
 
 export interface RecentEntry {
@@ -82,7 +98,7 @@ export function recentCapacity(intervalMs: number): number {
   return Math.min(2048, Math.max(64, Math.ceil((1.5 * HOUR_MS) / intervalMs) + 16));
 }
 
-function layoutOf(capacity: number, wide: boolean): Layout {
+function layoutOf(capacity: number, wide: boolean): RecentLayout {
   return {
     at: [Float64Array, capacity],
     weight: [wide ? Float64Array : Uint32Array, capacity],
@@ -91,56 +107,84 @@ function layoutOf(capacity: number, wide: boolean): Layout {
   };
 }
 
+/** The columns of each layout in use, made once: every server's rings of a capacity share them. */
+const layouts = new Map<string, RecentColumns>();
+
+function columnsFor(capacity: number, wide: boolean): RecentColumns {
+  const key = `${capacity}:${wide ? 'w' : 'n'}`;
+  let columns = layouts.get(key);
+  if (!columns) layouts.set(key, (columns = columnsOf(layoutOf(capacity, wide))));
+  return columns;
+}
+
 /** A ring with `r`'s counters and its columns over `from` (a new zeroed buffer by default). */
-function ring(r: Pick<RecentRing, 'capacity' | 'size' | 'head' | 'wide'>, from?: ArrayBuffer): RecentRing {
-  const { buffer, views: c } = viewsOf(layoutOf(r.capacity, r.wide), from);
+function ring(
+  r: Pick<RecentRing, 'capacity' | 'size' | 'head' | 'wide'>,
+  from?: ArrayBufferLike,
+): RecentRing {
+  const columns = columnsFor(r.capacity, r.wide);
   return {
     capacity: r.capacity,
     size: r.size,
     head: r.head,
     wide: r.wide,
-    buffer,
-    at: c['at'] as Float64Array,
-    weight: c['weight']!,
-    flags: c['flags'] as Uint8Array,
-    latency: c['latency'] as Float64Array,
+    view: viewFor(columns, from),
+    columns,
   };
 }
 
 export function createRecent(capacity: number): RecentRing {
   const r = ring({ capacity, size: 0, head: 0, wide: false });
-  r.latency.fill(ALL_EMPTY);
+  r.columns.latency.fill(r.view, ALL_EMPTY);
   return r;
 }
 
 export function cloneRecent(r: RecentRing): RecentRing {
-  return ring(r, r.buffer.slice(0));
+  return ring(r, r.view.buffer.slice(0));
 }
 
 /** Widens `r` unless it is wide already or `weight` fits a narrow column (mutates the ring). */
 function fitWeight(r: RecentRing, weight: number): void {
   if (r.wide || fitsNarrow(weight, NARROW_MS_MAX)) return;
   const w = ring({ ...r, wide: true });
-  w.at.set(r.at);
-  w.weight.set(r.weight);
-  w.flags.set(r.flags);
-  w.latency.set(r.latency);
+  copyColumns(r, w, NAMES);
   Object.assign(r, w);
+}
+
+/** Time of the round in slot `i`. */
+export function atOf(r: RecentRing, i: number): number {
+  return r.columns.at.get(r.view, i);
+}
+
+/** Outcome flags of the round in slot `i` (FLAG). */
+export function flagsOf(r: RecentRing, i: number): number {
+  return r.columns.flags.get(r.view, i);
+}
+
+/** SLO weight (ms) of the round in slot `i`. */
+export function weightOf(r: RecentRing, i: number): number {
+  return r.columns.weight.get(r.view, i);
+}
+
+/** Packed latency buckets of the round in slot `i`. */
+export function packedLatencyOf(r: RecentRing, i: number): number {
+  return r.columns.latency.get(r.view, i);
 }
 
 /** Appends a round (mutates the ring: call it on a clone). */
 export function pushRecent(r: RecentRing, e: RecentEntry): void {
   const i = r.head;
   fitWeight(r, e.weight);
-  r.at[i] = e.at;
-  r.weight[i] = e.weight;
-  r.flags[i] = e.flags;
+  const { view: v, columns: c } = r;
+  c.at.set(v, i, e.at);
+  c.weight.set(v, i, e.weight);
+  c.flags.set(v, i, e.flags);
   const buckets = [];
-  for (let c = 0; c < LATENCY_COLUMNS; c++) {
-    const ms = e.latencyMs?.[c] ?? null;
+  for (let col = 0; col < LATENCY_COLUMNS; col++) {
+    const ms = e.latencyMs?.[col] ?? null;
     buckets.push(ms === null ? NO_SAMPLE : Math.min(NO_SAMPLE - 1, bucketOf(ms)));
   }
-  r.latency[i] = packLatency(buckets);
+  c.latency.set(v, i, packLatency(buckets));
   r.head = (i + 1) % r.capacity;
   r.size = Math.min(r.size + 1, r.capacity);
 }
@@ -149,18 +193,20 @@ export function pushRecent(r: RecentRing, e: RecentEntry): void {
 export function creditNewest(r: RecentRing, ms: number): void {
   if (r.size === 0) return;
   const i = slotOf(r, 1);
-  fitWeight(r, r.weight[i]! + ms);
-  r.weight[i]! += ms;
+  fitWeight(r, weightOf(r, i) + ms);
+  r.columns.weight.add(r.view, i, ms);
 }
 
 /** Marks the newest record an isolated failure (mutates: call it on a clone). */
 export function markNewestJitter(r: RecentRing): void {
-  if (r.size > 0) r.flags[slotOf(r, 1)]! |= FLAG.jitter;
+  if (r.size === 0) return;
+  const i = slotOf(r, 1);
+  r.columns.flags.set(r.view, i, flagsOf(r, i) | FLAG.jitter);
 }
 
 /** Whether the newest record is a failed round judged outside maintenance. */
 export function newestFailed(r: RecentRing): boolean {
-  return r.size > 0 && failed(r.flags[slotOf(r, 1)]!);
+  return r.size > 0 && failed(flagsOf(r, slotOf(r, 1)));
 }
 
 /** Slot of the k-th newest record (k = 1 is the newest). */
@@ -171,7 +217,7 @@ export function slotOf(r: RecentRing, k: number): number {
 /** The slots holding records newer than `since`, oldest first. */
 export function slotsSince(r: RecentRing, since: number): number[] {
   const out: number[] = [];
-  for (let k = r.size; k >= 1; k--) if (r.at[slotOf(r, k)]! > since) out.push(slotOf(r, k));
+  for (let k = r.size; k >= 1; k--) if (atOf(r, slotOf(r, k)) > since) out.push(slotOf(r, k));
   return out;
 }
 
@@ -184,11 +230,11 @@ export function tallyRecent(r: RecentRing, end: number, spanMs: number): Tally {
   const t = emptyTally();
   for (let k = 1; k <= r.size; k++) {
     const i = slotOf(r, k);
-    const at = r.at[i]!;
+    const at = atOf(r, i);
     if (at <= end - spanMs) break;
     if (at > end) continue;
-    const flags = r.flags[i]!;
-    const w = r.weight[i]!;
+    const flags = flagsOf(r, i);
+    const w = weightOf(r, i);
     t.sloMs += w;
     if (flags & FLAG.sloBad) {
       t.sloBadMs += w;
@@ -234,10 +280,10 @@ function histogram(
   const h: Histogram = {};
   for (let k = 1; k <= r.size; k++) {
     const i = slotOf(r, k);
-    const at = r.at[i]!;
+    const at = atOf(r, i);
     if (stop(at)) break;
     if (!keep(at)) continue;
-    const b = latencyBucket(r.latency[i]!, column);
+    const b = latencyBucket(packedLatencyOf(r, i), column);
     if (b !== NO_SAMPLE) h[b] = (h[b] ?? 0) + 1;
   }
   return h;
@@ -248,8 +294,8 @@ export function earliestFailureSince(r: RecentRing, since: number): number | nul
   let earliest: number | null = null;
   for (let k = 1; k <= r.size; k++) {
     const i = slotOf(r, k);
-    if (r.at[i]! <= since) break;
-    if (failed(r.flags[i]!)) earliest = r.at[i]!;
+    if (atOf(r, i) <= since) break;
+    if (failed(flagsOf(r, i))) earliest = atOf(r, i);
   }
   return earliest;
 }
@@ -259,8 +305,8 @@ export function failuresFrom(r: RecentRing, from: number): number {
   let n = 0;
   for (let k = 1; k <= r.size; k++) {
     const i = slotOf(r, k);
-    if (r.at[i]! < from) break;
-    if (failed(r.flags[i]!)) n += 1;
+    if (atOf(r, i) < from) break;
+    if (failed(flagsOf(r, i))) n += 1;
   }
   return n;
 }

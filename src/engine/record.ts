@@ -10,7 +10,7 @@
 import { LAYERS } from '../probe/types.js';
 import type { RoundVerdict } from './quorum.js';
 import type { ActiveMaintenance, EngineState } from './state.js';
-import { creditNewest, FLAG, markNewestJitter, newestFailed, pushRecent, slotOf } from './recent.js';
+import { creditNewest, FLAG, flagsOf, markNewestJitter, newestFailed, pushRecent, slotOf } from './recent.js';
 import { addSloTime, addToBuckets, keyOf } from './buckets.js';
 import { closeHour } from './latency.js';
 import { isUnavailable, roundWeight } from './slo.js';
@@ -58,7 +58,7 @@ function endsIsolatedFailure(s: EngineState): boolean {
 function creditPrevious(s: EngineState, previousAt: number, ms: number): void {
   const r = s.recent;
   if (r.size === 0 || ms === 0) return;
-  const flags = r.flags[slotOf(r, 1)]!;
+  const flags = flagsOf(r, slotOf(r, 1));
   if (flags & FLAG.sloExcluded) return;
   const bad = (flags & FLAG.sloBad) !== 0;
   const jitter = (flags & FLAG.jitter) !== 0;

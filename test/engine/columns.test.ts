@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  columnsOf,
+  copyColumns,
   fitsNarrow,
   NARROW_COUNT_MAX,
   NARROW_MS_MAX,
-  offsetsOf,
-  viewsOf,
+  viewFor,
   type Layout,
 } from '../../src/engine/columns.js';
 import {
@@ -16,7 +17,7 @@ import {
   createBuckets,
   tallyBuckets,
 } from '../../src/engine/buckets.js';
-import { cloneRecent, createRecent, creditNewest, pushRecent } from '../../src/engine/recent.js';
+import { cloneRecent, createRecent, creditNewest, pushRecent, weightOf } from '../../src/engine/recent.js';
 import { HOUR_MS } from '../../src/engine/tuning.js';
 
 const cases: { name: string; layout: Layout; offsets: Record<string, number>; bytes: number }[] = [
@@ -43,31 +44,80 @@ const cases: { name: string; layout: Layout; offsets: Record<string, number>; by
 
 for (const c of cases)
   test(`columns: ${c.name}`, () => {
-    assert.deepEqual(offsetsOf(c.layout), { offsets: c.offsets, bytes: c.bytes });
-    const { buffer, views } = viewsOf(c.layout);
-    assert.equal(buffer.byteLength, c.bytes);
-    for (const [name, column] of Object.entries(c.layout)) {
-      const view = views[name] as unknown as Uint8Array | null;
-      if (column === null) assert.equal(view, null);
+    const columns = columnsOf(c.layout) as unknown as Record<string, ReturnType<typeof columnsOf>['a']> & {
+      bytes: number;
+    };
+    assert.equal(columns.bytes, c.bytes);
+    assert.equal(viewFor(columns).byteLength, c.bytes);
+    for (const [name, spec] of Object.entries(c.layout)) {
+      const column = columns[name];
+      if (spec === null) assert.equal(column, null);
       else {
-        assert.ok(view instanceof column[0], name);
-        assert.equal(view.length, column[1]);
-        assert.equal(view.byteOffset, c.offsets[name]);
-        assert.equal(view.buffer, buffer);
+        assert.deepEqual([column!.type, column!.offset, column!.length], [spec[0], c.offsets[name], spec[1]]);
       }
     }
   });
 
-test('columns: views over a copied buffer hold the same values and are independent', () => {
-  const layout: Layout = { at: [Float64Array, 2], n: [Uint16Array, 2] };
-  const { buffer, views: a } = viewsOf(layout);
-  a['at']![1] = 1.5;
-  a['n']![0] = 7;
-  const copy = viewsOf(layout, buffer.slice(0)).views;
-  assert.deepEqual([copy['at']![1], copy['n']![0]], [1.5, 7]);
-  copy['n']![0] = 8;
-  assert.equal(a['n']![0], 7);
-  assert.throws(() => viewsOf(layout, new ArrayBuffer(3)), /buffer of 3 bytes for 20/);
+// Every element type: what a column stores and reads back, little-endian, over the typed array of its
+// type at its offset (what the rings held before, and what the stored formats assume).
+const types: [Layout[string] & object, number[]][] = [
+  [
+    [Float64Array, 3],
+    [1.5, -0.25, NaN],
+  ],
+  [
+    [Int32Array, 3],
+    [-1, 2 ** 31 - 1, -(2 ** 31)],
+  ],
+  [
+    [Uint32Array, 3],
+    [0, NARROW_MS_MAX, 60_000],
+  ],
+  [
+    [Uint16Array, 3],
+    [0, NARROW_COUNT_MAX, 7],
+  ],
+  [
+    [Uint8Array, 3],
+    [0, 255, 0b1000001],
+  ],
+];
+for (const [spec, values] of types)
+  test(`columns: a ${spec[0].name} column reads what it stored, as the typed array does`, () => {
+    const columns = columnsOf({ pad: [Uint8Array, 1], column: spec });
+    const view = viewFor(columns);
+    values.forEach((x, i) => columns.column.set(view, i, x));
+    assert.deepEqual(columns.column.values(view), values);
+    const typed = new spec[0](view.buffer as ArrayBuffer, columns.column.offset, spec[1]);
+    assert.deepEqual([...typed], values);
+    columns.column.add(view, 2, 1);
+    assert.deepEqual(columns.column.get(view, 2), Number.isNaN(values[2]) ? NaN : values[2]! + 1);
+    columns.column.fill(view, 0);
+    assert.deepEqual(columns.column.values(view), [0, 0, 0]);
+    assert.deepEqual([...new Uint8Array(view.buffer, 0, 1)], [0], 'the column before it untouched');
+  });
+
+test('columns: a view over a copied buffer holds the same values and is independent; copyColumns', () => {
+  const columns = columnsOf({ at: [Float64Array, 2], n: [Uint16Array, 2] });
+  const a = viewFor(columns);
+  columns.at.set(a, 1, 1.5);
+  columns.n.set(a, 0, 7);
+  const copy = viewFor(columns, a.buffer.slice(0));
+  assert.deepEqual([columns.at.get(copy, 1), columns.n.get(copy, 0)], [1.5, 7]);
+  columns.n.set(copy, 0, 8);
+  assert.equal(columns.n.get(a, 0), 7);
+  assert.throws(() => viewFor(columns, new ArrayBuffer(3)), /buffer of 3 bytes for 20/);
+
+  const wide = columnsOf({ at: [Float64Array, 2], n: [Int32Array, 2] });
+  const to = { view: viewFor(wide), columns: wide };
+  copyColumns({ view: a, columns }, to, ['at', 'n']);
+  assert.deepEqual(
+    [wide.at.values(to.view), wide.n.values(to.view)],
+    [
+      [0, 1.5],
+      [7, 0],
+    ],
+  );
 });
 
 const fits: [number, number, boolean][] = [
@@ -111,6 +161,6 @@ test('rings: a value a narrow column cannot hold widens the ring, values exact, 
   const copy = cloneRecent(recent);
   creditNewest(recent, NARROW_MS_MAX);
   assert.equal(recent.wide, true);
-  assert.equal(recent.weight[0], 60_000 + NARROW_MS_MAX);
-  assert.deepEqual([copy.wide, copy.weight[0]], [false, 60_000]);
+  assert.equal(weightOf(recent, 0), 60_000 + NARROW_MS_MAX);
+  assert.deepEqual([copy.wide, weightOf(copy, 0)], [false, 60_000]);
 });

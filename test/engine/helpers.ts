@@ -19,6 +19,7 @@ import {
   type ServerRules,
 } from '../../src/engine/index.js';
 import { formatDuration } from '../../src/util/duration.js';
+import type { Column } from '../../src/engine/columns.js';
 
 /** Monday 2025-01-06 00:00 UTC: day and hour buckets start here. */
 export const T0 = Date.UTC(2025, 0, 6);
@@ -153,6 +154,16 @@ export function authRequired(o: ResultOpts = {}): ProbeResult {
 }
 
 /** "+10m30s" for T0 + 10.5 min. */
+/** The values of one column of an engine ring (columns.ts), in slot order. */
+export function columnOf<N extends string>(
+  ring: { view: DataView; columns: { readonly [K in N]: Column | null } },
+  name: N,
+): number[] {
+  const column = ring.columns[name];
+  if (!column) throw new Error(`the ring has no ${name} column`);
+  return column.values(ring.view);
+}
+
 export function rel(at: number): string {
   return `+${formatDuration(at - T0)}`;
 }

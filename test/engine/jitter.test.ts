@@ -7,7 +7,20 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fail, H, incidentsOf, M, ok, prng, rulesFor, S, Sim, T0, type Outcome } from './helpers.js';
+import {
+  columnOf,
+  fail,
+  H,
+  incidentsOf,
+  M,
+  ok,
+  prng,
+  rulesFor,
+  S,
+  Sim,
+  T0,
+  type Outcome,
+} from './helpers.js';
 import { summarize, type BurnWindowName, type EngineState } from '../../src/engine/index.js';
 import { factsAt } from '../../src/engine/facts.js';
 import { FLAG, slotOf } from '../../src/engine/recent.js';
@@ -26,8 +39,8 @@ function alerting(state: EngineState, at: number): Record<BurnWindowName, number
 }
 
 /** The flags of the k-th newest round. */
-const flagsOf = (s: EngineState, k: number): number => s.recent.flags[slotOf(s.recent, k)]!;
-const jitterMs = (s: EngineState): number => s.hours.sloJitterMs!.reduce((a, b) => a + b, 0);
+const flagsOf = (s: EngineState, k: number): number => columnOf(s.recent, 'flags')[slotOf(s.recent, k)]!;
+const jitterMs = (s: EngineState): number => columnOf(s.hours, 'sloJitterMs').reduce((a, b) => a + b, 0);
 
 test('a lone failure becomes jitter when the good round after it arrives: out of alerting, not of the SLO', () => {
   const sim = new Sim().run(T0, T0 + 6 * H, () => ok());
