@@ -5,7 +5,8 @@
  * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after.
  * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS, BENCH_INTERVAL_S;
  * BENCH_PLAIN=1 for plain HTTP only; BENCH_DIST=1 runs the built dist/ (`npm run build` first); BENCH_WORKER_YOUNG_MB=N caps each probe worker's young generation; BENCH_CONCURRENCY probes in flight at most (default 500); BENCH_WORKERS=N probes in N worker threads as serve does, 0
- * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_PROFILE=FILE writes a
+ * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_SNAPSHOT=FILE writes a heap snapshot of the stopped
+ * monitor, every server still held (for Chrome DevTools: what each server keeps alive); BENCH_HEAP_PROFILE=FILE writes a
  * sampling heap profile of what is alive and what was promoted and then collected, the garbage behind
  * the peak RSS (BENCH_HEAP_PROFILE_ALL=1: every allocation; BENCH_HEAP_PROFILE_LIVE=1: only what is
  * still alive at the end), for Chrome DevTools or bench/heap-top.ts).
@@ -14,6 +15,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
 import type { BenchFigure } from './figure.js';
 import { report, warm } from './monitor.js';
@@ -129,6 +131,7 @@ export async function benchServe(
     // After the run's figures are taken (a forced collection pauses the thread), and while the
     // stopped monitor still holds every server.
     const live = liveMemory();
+    if (process.env.BENCH_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     const rows = (store as unknown as { db: { prepare(sql: string): { get(): { n: number } } } }).db
       .prepare('SELECT count(*) AS n FROM results')
       .get().n;
