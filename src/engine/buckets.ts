@@ -5,8 +5,9 @@
  *
  * The hour ring keeps each completed hour's p95 (for the 48 h trend) and the SLO time of its isolated
  * failures (jitter, left out of burn-rate alerting: slo.ts); the day ring keeps a latency
- * histogram per day (for the 7-day p95 and baseline), as sorted [bucket, count, ...] pairs: a plain
- * object keyed by bucket numbers around 50 would cost V8 an elements array of that length.
+ * histogram per day (for the 7-day p95 and baseline), one number per bucket (`bucket × 2^32 + count`,
+ * sorted): a plain object keyed by bucket numbers around 50 would cost V8 an elements array of that
+ * length, and [bucket, count] pairs twice the numbers (a month of days holds ~30 of these arrays).
  * Columns lie in one buffer per ring, read through one DataView (columns.ts): a server's rings are the
  * bulk of its engine state, and a plain array of numbers costs 8 bytes a slot plus a boxed double
  * wherever a value is not a small integer; a buffer is also cheap to copy. Bucket keys are 32-bit; counts start in 16
@@ -59,9 +60,14 @@ export interface BucketRing {
   view: DataView;
   /** Where each column lies (shared by all rings of this layout). */
   columns: BucketColumns;
-  /** Day ring: whole-probe latency of the good rounds, as sorted [bucket, count, ...] pairs. */
+  /** Day ring: whole-probe latency of the good rounds, as sorted cells (`cell`, `bucketOfCell`). */
   latency: number[][] | null;
 }
+
+/** A day histogram's cell: bucket and count in one number, `bucket × 2^32 + count` (exact: < 2^53). */
+const CELL = 2 ** 32;
+const bucketOfCell = (cell: number): number => Math.floor(cell / CELL);
+const countOfCell = (cell: number): number => cell % CELL;
 
 interface Extra {
   p95?: boolean;
@@ -207,14 +213,30 @@ export function addToBuckets(b: BucketRing, at: number, e: BucketEntry): void {
     b.latency[slot] = withSample(b.latency[slot]!, bucketOf(e.latencyMs));
 }
 
-/** A copy of sorted [bucket, count] pairs with one more sample in `bucket`. */
-function withSample(pairs: readonly number[], bucket: number): number[] {
-  const out = pairs.slice();
+/** A copy of a day's sorted cells with one more sample in `bucket`. */
+function withSample(cells: readonly number[], bucket: number): number[] {
+  const out = cells.slice();
   let j = 0;
-  while (j < out.length && out[j]! < bucket) j += 2;
-  if (out[j] === bucket) out[j + 1]! += 1;
-  else out.splice(j, 0, bucket, 1);
+  while (j < out.length && bucketOfCell(out[j]!) < bucket) j++;
+  if (j < out.length && bucketOfCell(out[j]!) === bucket) out[j]! += 1;
+  else out.splice(j, 0, bucket * CELL + 1);
   return out;
+}
+
+/** A day's histogram as sorted [bucket, count, ...] pairs (the stored format, codec.ts). */
+export function latencyPairs(cells: readonly number[]): number[] {
+  return cells.flatMap((cell) => [bucketOfCell(cell), countOfCell(cell)]);
+}
+
+/** Sorted cells of [bucket, count, ...] pairs (any order; a bucket given twice adds up). */
+function cellsOf(pairs: readonly number[]): number[] {
+  const counts = new Map<number, number>();
+  for (let j = 0; j + 1 < pairs.length; j += 2)
+    counts.set(pairs[j]!, (counts.get(pairs[j]!) ?? 0) + pairs[j + 1]!);
+  return [...counts]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => a[0] - b[0])
+    .map(([bucket, n]) => bucket * CELL + n);
 }
 
 /**
@@ -280,9 +302,12 @@ export function histogramOver(b: BucketRing, fromKey: number, toKey: number): Hi
   const h: Histogram = {};
   for (let key = fromKey; key <= toKey; key++) {
     const slot = slotOfKey(b, key);
-    const pairs = slot >= 0 ? b.latency?.[slot] : undefined;
-    if (!pairs) continue;
-    for (let j = 0; j < pairs.length; j += 2) h[pairs[j]!] = (h[pairs[j]!] ?? 0) + pairs[j + 1]!;
+    const cells = slot >= 0 ? b.latency?.[slot] : undefined;
+    if (!cells) continue;
+    for (const cell of cells) {
+      const bucket = bucketOfCell(cell);
+      h[bucket] = (h[bucket] ?? 0) + countOfCell(cell);
+    }
   }
   return h;
 }
@@ -304,6 +329,7 @@ export interface BucketValues {
   sloBadMs: number;
   sloJitterMs: number;
   p95: number | null;
+  /** Day ring: the day's latency histogram as [bucket, count, ...] pairs. */
   latency: number[];
 }
 
@@ -322,5 +348,5 @@ export function putBucket(b: BucketRing, key: number, v: BucketValues): void {
   c.sloBadMs.set(view, slot, v.sloBadMs);
   c.sloJitterMs?.set(view, slot, v.sloJitterMs);
   c.p95?.set(view, slot, v.p95 ?? NaN);
-  if (b.latency) b.latency[slot] = v.latency;
+  if (b.latency) b.latency[slot] = v.latency.length ? cellsOf(v.latency) : NO_LATENCY;
 }

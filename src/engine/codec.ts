@@ -30,7 +30,7 @@ import {
 } from './recent.js';
 import { HOUR_MS } from './tuning.js';
 import type { Column } from './columns.js';
-import { LAYER_STRIDE, putBucket, slotsByKey, type BucketRing } from './buckets.js';
+import { LAYER_STRIDE, latencyPairs, putBucket, slotsByKey, type BucketRing } from './buckets.js';
 
 const FORMAT = 2;
 /** Layers per bucket and latency cells per round in format 1. */
@@ -147,7 +147,7 @@ function bucketColumns(b: BucketRing): BucketColumns {
   if (jitter) c.sloJitterMs = slots.flatMap((i, n) => (at(jitter, i) ? [n, at(jitter, i)] : []));
   if (p95) c.p95 = slots.map((i) => (Number.isNaN(at(p95, i)) ? null : at(p95, i)));
   const latency = b.latency;
-  if (latency) c.latency = slots.map((i) => latency[i]!);
+  if (latency) c.latency = slots.map((i) => latencyPairs(latency[i]!));
   return c;
 }
 
