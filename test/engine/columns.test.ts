@@ -15,7 +15,11 @@ import {
   addToBuckets,
   cloneBuckets,
   createBuckets,
+  histogramOver,
+  latencyPairs,
+  putBucket,
   tallyBuckets,
+  type BucketValues,
 } from '../../src/engine/buckets.js';
 import { cloneRecent, createRecent, creditNewest, pushRecent, weightOf } from '../../src/engine/recent.js';
 import { HOUR_MS } from '../../src/engine/tuning.js';
@@ -164,3 +168,54 @@ test('rings: a value a narrow column cannot hold widens the ring, values exact, 
   assert.equal(weightOf(recent, 0), 60_000 + NARROW_MS_MAX);
   assert.deepEqual([copy.wide, weightOf(copy, 0)], [false, 60_000]);
 });
+
+const EMPTY: BucketValues = {
+  rounds: 0,
+  failed: [],
+  sloMs: 0,
+  sloBadMs: 0,
+  sloJitterMs: 0,
+  p95: null,
+  latency: [],
+};
+
+// A day's latency histogram, as the day ring keeps it (one cell per bucket) and as it is stored
+// ([bucket, count] pairs): samples added, and pairs put back in any order, read back as the histogram.
+const days: {
+  name: string;
+  samplesMs: number[];
+  pairs: number[] | null;
+  expected: Record<number, number>;
+}[] = [
+  { name: 'no samples', samplesMs: [], pairs: null, expected: {} },
+  {
+    name: 'samples in order',
+    samplesMs: [1, 100, 100, 4_000],
+    pairs: null,
+    expected: { 0: 1, 54: 2, 96: 1 },
+  },
+  { name: 'samples out of order', samplesMs: [4_000, 1, 100], pairs: null, expected: { 0: 1, 54: 1, 96: 1 } },
+  {
+    name: 'stored pairs',
+    samplesMs: [],
+    pairs: [54, 3, 0, 2, 96, 70_000],
+    expected: { 0: 2, 54: 3, 96: 70_000 },
+  },
+  {
+    name: 'stored pairs, a bucket twice, a zero count',
+    samplesMs: [],
+    pairs: [54, 1, 54, 2, 60, 0],
+    expected: { 54: 3 },
+  },
+];
+for (const d of days)
+  test(`day ring latency: ${d.name}`, () => {
+    const ring = createBuckets(24 * HOUR_MS, 3, { latency: true });
+    const at = 40 * 24 * HOUR_MS;
+    for (const ms of d.samplesMs) addToBuckets(ring, at, { failedLayer: -1, latencyMs: ms });
+    const key = Math.floor(at / ring.spanMs);
+    if (d.pairs) putBucket(ring, key, { ...EMPTY, latency: d.pairs });
+    assert.deepEqual(histogramOver(ring, key - 2, key), d.expected);
+    const pairs = Object.entries(d.expected).flatMap(([b, n]) => [Number(b), n]);
+    assert.deepEqual(latencyPairs(ring.latency![key % 3]!), pairs);
+  });
