@@ -64,12 +64,19 @@ export function probeWorkerCount(
 interface Pending {
   url: string;
   region: string;
-  startedAt: string;
+  /** Wall-clock ms when handed to the pool (a failed result's startedAt). */
+  startedAt: number;
   t0: number;
+  /** The probe's own deadline; the pool waits `graceMs` past it. */
+  timeoutMs: number;
+  /**
+   * performance.now() past which the worker is asked about the probe (the sweep: `overdue`): set
+   * when the worker is ready, since loading it (slow under tsx) is not the probe's time; Infinity
+   * until then and once asked.
+   */
+  overdueAt: number;
   eraCache: FullProbeOptions['eraCache'];
   resolve(outcome: ProbeOutcome): void;
-  /** Armed when the worker is ready: loading it (slow under tsx) is not the probe's time. */
-  watchdog: NodeJS.Timeout | null;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | null;
 }
@@ -80,9 +87,10 @@ interface Thread {
   requests: ProbeRequest[];
   aborts: number[];
   flushQueued: boolean;
-  /** The worker has loaded; until then, `unarmed` holds the watchdogs to start. */
+  /** The worker has loaded: its probes' deadlines run. */
   ready: boolean;
-  unarmed: (() => void)[];
+  /** Looks for probes past their deadline and the grace, a few times per grace (not a timer each). */
+  sweep: NodeJS.Timeout;
   lastHeard: number;
   exited: boolean;
   /** Waiting for the worker's next pong (memory()). */
@@ -133,22 +141,19 @@ export class ProbePool {
     };
     const thread = this.leastBusy();
     return new Promise<ProbeOutcome>((resolve) => {
+      const t0 = performance.now();
       const timeoutMs = opts.timeoutMs ?? PROBE_DEFAULTS.timeoutMs;
       const pending: Pending = {
         url,
         region: opts.region ?? 'local',
-        startedAt: new Date().toISOString(),
-        t0: performance.now(),
+        startedAt: Date.now(),
+        t0,
+        timeoutMs,
+        overdueAt: thread.ready ? t0 + timeoutMs + this.graceMs : Infinity,
         eraCache: opts.eraCache,
         resolve,
-        watchdog: null,
         signal: opts.signal,
         onAbort: null,
-      };
-      const arm = () => {
-        if (!thread.pending.has(request.id)) return;
-        pending.watchdog = setTimeout(() => this.overdue(thread, request.id), timeoutMs + this.graceMs);
-        pending.watchdog.unref();
       };
       if (opts.signal && !opts.signal.aborted) {
         pending.onAbort = () => {
@@ -158,8 +163,6 @@ export class ProbePool {
         opts.signal.addEventListener('abort', pending.onAbort, { once: true });
       }
       thread.pending.set(request.id, pending);
-      if (thread.ready) arm();
-      else thread.unarmed.push(arm);
       thread.requests.push(request);
       this.queueFlush(thread);
     });
@@ -223,7 +226,7 @@ export class ProbePool {
       aborts: [],
       flushQueued: false,
       ready: false,
-      unarmed: [],
+      sweep: setInterval(() => this.sweep(thread), Math.min(1_000, Math.max(10, this.graceMs / 4))),
       lastHeard: performance.now(),
       exited: false,
       onPong: [],
@@ -232,7 +235,8 @@ export class ProbePool {
       thread.lastHeard = performance.now();
       if (message.type === 'ready') {
         thread.ready = true;
-        for (const arm of thread.unarmed.splice(0)) arm();
+        const now = performance.now();
+        for (const p of thread.pending.values()) p.overdueAt = now + p.timeoutMs + this.graceMs;
       }
       if (message.type === 'pong') for (const f of thread.onPong.splice(0)) f(message.heap);
       if (message.type !== 'results') return;
@@ -251,8 +255,10 @@ export class ProbePool {
       why = `its probe worker crashed (${err instanceof Error ? err.message : String(err)})`.slice(0, 200);
       this.log?.error({ err, threadId: worker.threadId }, 'a probe worker crashed');
     });
+    thread.sweep.unref();
     worker.on('exit', (code) => {
       thread.exited = true;
+      clearInterval(thread.sweep);
       for (const f of thread.onPong.splice(0)) f(null);
       const lost = [...thread.pending.keys()];
       if (lost.length > 0 || !this.closed)
@@ -303,6 +309,16 @@ export class ProbePool {
     if (!thread.exited) thread.worker.postMessage(message);
   }
 
+  /** Asks about each probe past its deadline and the grace, once. */
+  private sweep(thread: Thread): void {
+    const now = performance.now();
+    for (const [id, p] of thread.pending)
+      if (p.overdueAt <= now) {
+        p.overdueAt = Infinity;
+        this.overdue(thread, id);
+      }
+  }
+
   /** A probe past its deadline and the grace: replace its worker when that is stuck, else give it up. */
   private overdue(thread: Thread, id: number): void {
     if (!thread.pending.has(id) || thread.exited) return;
@@ -335,7 +351,6 @@ export class ProbePool {
     const p = thread.pending.get(id);
     if (!p) return;
     thread.pending.delete(id);
-    if (p.watchdog) clearTimeout(p.watchdog);
     if (p.onAbort) p.signal?.removeEventListener('abort', p.onAbort);
     p.resolve(outcome);
   }
@@ -369,7 +384,7 @@ function failedResult(p: Pending, why: string): ProbeResult {
   return {
     url: p.url,
     region: p.region,
-    startedAt: p.startedAt,
+    startedAt: new Date(p.startedAt).toISOString(),
     durationMs: round(performance.now() - p.t0),
     ok: false,
     transport: null,
