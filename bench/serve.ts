@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
 import type { BenchFigure } from './figure.js';
 import { report, warm } from './monitor.js';
@@ -94,7 +94,13 @@ export async function benchServe(
     let t0 = Date.now();
     let ticks = 0;
     const mib = (n: number) => Math.round(n / 2 ** 20);
+    // Promotion: what the old generation gains between samples, summed (a major collection's drop is
+    // not counted). Garbage promoted is what makes V8 grow the heap; counted in the steady part only.
+    const promotion = { last: oldSpaceUsed(), bytes: 0, counting: false };
     const sampler = setInterval(() => {
+      const old = oldSpaceUsed();
+      if (promotion.counting && old > promotion.last) promotion.bytes += old - promotion.last;
+      promotion.last = old;
       const m = process.memoryUsage();
       peak.rss = Math.max(peak.rss, m.rss);
       peak.heap = Math.max(peak.heap, m.heapTotal);
@@ -118,8 +124,11 @@ export async function benchServe(
     await new Promise((r) => setTimeout(r, intervalS * 1_000));
     const steady0 = monitor.stats().scheduler.completed;
     const steadyT0 = Date.now();
+    promotion.counting = true;
     await new Promise((r) => setTimeout(r, Math.max(1, seconds - intervalS) * 1_000));
     const steady = (monitor.stats().scheduler.completed - steady0) / ((Date.now() - steadyT0) / 1_000);
+    const steadyProbes = monitor.stats().scheduler.completed - steady0;
+    promotion.counting = false;
     await monitor.stop();
     clearInterval(sampler);
     const wall = (Date.now() - t0) / 1_000;
@@ -184,6 +193,11 @@ export async function benchServe(
         unit: 'ratio',
       },
       { name: 'farm CPU (user+sys / wall)', value: Math.round((farmCpu / wall) * 100) / 100, unit: 'cores' },
+      {
+        name: 'main thread: promoted to the old generation per probe, after the first interval',
+        value: Math.round(promotion.bytes / Math.max(1, steadyProbes)),
+        unit: 'bytes',
+      },
       { name: 'monitor peak RSS', value: mib(peak.rss), unit: 'MiB', target: '< 1024' },
       { name: '  of which main heap committed, peak', value: mib(peak.heap), unit: 'MiB' },
       { name: '  main thread external (array buffers…), peak', value: mib(peak.external), unit: 'MiB' },
@@ -209,6 +223,14 @@ export async function benchServe(
     farm.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Bytes in use in the main thread's old generation (old space and large objects). */
+function oldSpaceUsed(): number {
+  let n = 0;
+  for (const s of getHeapSpaceStatistics())
+    if (s.space_name === 'old_space' || s.space_name === 'large_object_space') n += s.space_used_size;
+  return n;
 }
 
 /**
