@@ -89,6 +89,8 @@ interface Thread {
   flushQueued: boolean;
   /** The worker has loaded: its probes' deadlines run. */
   ready: boolean;
+  /** The ids of the CAs this worker has been sent. */
+  cas: Set<number>;
   /** Looks for probes past their deadline and the grace, a few times per grace (not a timer each). */
   sweep: NodeJS.Timeout;
   lastHeard: number;
@@ -115,6 +117,8 @@ export class ProbePool {
   private readonly youngGenerationMb: number | undefined;
   private readonly log: Logger | undefined;
   private nextId = 1;
+  /** Every CA text handed in, by the id it crosses to the workers as (a config has a few). */
+  private readonly caIds = new Map<string, number>();
   private closed = false;
   private restarts = 0;
   private lost = 0;
@@ -140,6 +144,7 @@ export class ProbePool {
       aborted: opts.signal?.aborted || undefined,
     };
     const thread = this.leastBusy();
+    if (opts.ca !== undefined) request.opts.caId = this.sendCa(thread, opts.ca);
     return new Promise<ProbeOutcome>((resolve) => {
       const t0 = performance.now();
       const timeoutMs = opts.timeoutMs ?? PROBE_DEFAULTS.timeoutMs;
@@ -226,6 +231,7 @@ export class ProbePool {
       aborts: [],
       flushQueued: false,
       ready: false,
+      cas: new Set(),
       sweep: setInterval(() => this.sweep(thread), Math.min(1_000, Math.max(10, this.graceMs / 4))),
       lastHeard: performance.now(),
       exited: false,
@@ -282,6 +288,21 @@ export class ProbePool {
     for (const t of this.threads)
       if (t.pending.size < best.pending.size || (best.exited && !t.exited)) best = t;
     return best;
+  }
+
+  /**
+   * The id of `ca`, its text posted to `thread` at once if it has not had it: before the request that
+   * names it, which goes out at the end of this turn (a worker hears messages in order).
+   */
+  private sendCa(thread: Thread, ca: string | Buffer): number {
+    const pem = typeof ca === 'string' ? ca : ca.toString('utf8');
+    let id = this.caIds.get(pem);
+    if (id === undefined) this.caIds.set(pem, (id = this.caIds.size + 1));
+    if (!thread.cas.has(id)) {
+      this.post(thread, { type: 'ca', id, pem });
+      thread.cas.add(id);
+    }
+    return id;
   }
 
   /** Requests and aborts go out once per turn of the event loop, as one message each. */
@@ -373,9 +394,9 @@ function startWorker(entry: URL, youngGenerationMb?: number): Worker {
 
 /** The options that cross to the worker; what cannot (functions) is refused rather than dropped. */
 function workerOptions(opts: FullProbeOptions): WorkerProbeOptions {
-  const { signal: _s, eraCache: _e, now, lookup, ca, ...rest } = opts;
+  const { signal: _s, eraCache: _e, now, lookup, ca: _c, ...rest } = opts;
   if (now || lookup) throw new TypeError('probe options with functions (now, lookup) cannot go to a worker');
-  return ca === undefined ? rest : { ...rest, ca: typeof ca === 'string' ? ca : ca.toString('utf8') };
+  return rest;
 }
 
 /** The result of a probe whose worker died or did not answer: failed at the http layer, as a bug. */

@@ -4,9 +4,13 @@
  */
 import type { EraPin, ProbeOptions, ProbeOutcome } from './types.js';
 
-/** The probe options that can cross to a worker (no functions, signals or shared maps). */
+/**
+ * The probe options that can cross to a worker (no functions, signals or shared maps). A CA goes by
+ * number: its text crosses once per worker (`ca` message), not with every probe of every server that
+ * trusts it.
+ */
 export type WorkerProbeOptions = Omit<ProbeOptions, 'signal' | 'eraCache' | 'now' | 'ca'> & {
-  ca?: string;
+  caId?: number;
   stepTimeoutMs?: number;
 };
 
@@ -37,6 +41,8 @@ export interface WorkerHeap {
 /** Main thread to worker. */
 export type ToWorker =
   | { type: 'probe'; requests: ProbeRequest[] }
+  /** A CA's text, sent before the first request that names its id. */
+  | { type: 'ca'; id: number; pem: string }
   | { type: 'abort'; ids: number[] }
   /** Are you alive? (asked about a worker whose probe is overdue) */
   | { type: 'ping' }

@@ -12,6 +12,8 @@ if (!parentPort) throw new Error('probe/worker.ts runs as a worker thread of the
 const port = parentPort;
 
 const eraCache = new Map<string, EraPin>();
+/** The CAs the pool has sent, by id (worker-protocol.ts). */
+const cas = new Map<number, string>();
 const running = new Map<number, AbortController>();
 let outbox: ProbeReply[] = [];
 let flushing = false;
@@ -42,11 +44,10 @@ async function run(req: ProbeRequest): Promise<void> {
   if (req.era) eraCache.set(req.url, req.era);
   else eraCache.delete(req.url);
   try {
-    const outcome = await probeDetailed(req.url, {
-      ...req.opts,
-      eraCache,
-      signal: controller.signal,
-    });
+    const { caId, ...opts } = req.opts;
+    const ca = caId === undefined ? undefined : cas.get(caId);
+    if (caId !== undefined && ca === undefined) throw new Error(`probe worker: CA ${caId} was never sent`);
+    const outcome = await probeDetailed(req.url, { ...opts, ca, eraCache, signal: controller.signal });
     reply(req.id, req.url, outcome);
   } finally {
     running.delete(req.id);
@@ -64,6 +65,9 @@ port.on('message', (message: ToWorker) => {
             throw err;
           }),
         );
+      break;
+    case 'ca':
+      cas.set(message.id, message.pem);
       break;
     case 'abort':
       for (const id of message.ids) running.get(id)?.abort(new Error('the probe was cancelled'));

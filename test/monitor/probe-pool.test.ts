@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../../src/config/index.js';
 import { Monitor } from '../../src/monitor/monitor.js';
+import type { Worker } from 'node:worker_threads';
 import { ProbePool, probeWorkerCount } from '../../src/monitor/probe-pool.js';
 import { probeDetailed } from '../../src/probe/index.js';
 import type { EraPin, ProbeResult } from '../../src/probe/types.js';
@@ -164,6 +165,46 @@ describe('a pool of workers', () => {
       );
       assert.deepEqual(shape(b.result), shape(a.result));
       assert.equal(b.result.ok, false);
+    } finally {
+      await pool.close();
+      await server.close();
+    }
+  });
+
+  test('a CA crosses to each worker once, and again to a worker that replaced a crashed one', async () => {
+    const certs = await testCerts();
+    const server = await startMcpServer({ tls: certs.valid });
+    const pool = await warmPool({ workers: 2, entry: UNRULY });
+    const sent: string[] = [];
+    const spy = (worker: { postMessage(m: unknown): void }) => {
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (m: unknown) => {
+        const type = (m as { type: string }).type;
+        if (type === 'ca' || type === 'probe') sent.push(type);
+        post(m);
+      };
+    };
+    const threads = () => (pool as unknown as { threads: { worker: Worker }[] }).threads;
+    try {
+      for (const t of threads()) spy(t.worker);
+      const trusted = () => pool.probe(server.url, { ca: certs.ca, timeoutMs: 10_000 });
+      // Four at once, two per worker: the CA text goes to each before its first probe, once.
+      for (const { result } of await Promise.all([trusted(), trusted(), trusted(), trusted()])) {
+        assertHealthy(result);
+        assert.equal(result.tls?.authorized, true);
+      }
+      assert.deepEqual(sent, ['ca', 'ca', 'probe', 'probe']);
+      const before = pool.threadIds();
+      await pool.probe(`${server.url}?crash-worker`, { timeoutMs: 10_000 });
+      for (let i = 0; i < 200 && pool.stats().restarts < 1; i++) await new Promise((r) => setTimeout(r, 25));
+      const replaced = threads().findIndex((t) => !before.includes(t.worker.threadId));
+      assert.ok(replaced >= 0, 'a worker was replaced');
+      await new Promise((r) => setTimeout(r, 50));
+      sent.length = 0;
+      spy(threads()[replaced]!.worker);
+      for (const { result } of await Promise.all([trusted(), trusted()]))
+        assert.equal(result.tls?.authorized, true);
+      assert.deepEqual(sent, ['ca', 'probe', 'probe'], 'only the new worker is sent the CA');
     } finally {
       await pool.close();
       await server.close();
