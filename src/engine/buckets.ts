@@ -19,7 +19,6 @@ import { bucketOf, type Histogram } from '../util/histogram.js';
 import { LAYERS } from '../probe/types.js';
 import { emptyTally, type Tally } from './tally.js';
 import {
-  columnsOf,
   copyColumns,
   fitsNarrow,
   NARROW_COUNT_MAX,
@@ -27,6 +26,7 @@ import {
   viewFor,
   type Column,
   type Columns,
+  sharedColumnsOf,
   type Spec,
 } from './columns.js';
 
@@ -89,14 +89,9 @@ function layoutOf(size: number, extra: Extra, wide: boolean): BucketLayout {
   };
 }
 
-/** The columns of each layout in use, made once: every server's rings of a kind share them. */
-const layouts = new Map<string, BucketColumns>();
-
 function columnsFor(size: number, extra: Extra, wide: boolean): BucketColumns {
-  const key = `${size}:${extra.p95 ? 'p' : ''}${extra.jitter ? 'j' : ''}:${wide ? 'w' : 'n'}`;
-  let columns = layouts.get(key);
-  if (!columns) layouts.set(key, (columns = columnsOf(layoutOf(size, extra, wide))));
-  return columns;
+  const key = `buckets:${size}:${extra.p95 ? 'p' : ''}${extra.jitter ? 'j' : ''}:${wide ? 'w' : 'n'}`;
+  return sharedColumnsOf(key, () => layoutOf(size, extra, wide));
 }
 
 /** A ring with its columns over `from` (a new zeroed buffer by default) and the given latency column. */

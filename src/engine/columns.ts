@@ -131,6 +131,19 @@ export function columnsOf<L extends { [K in keyof L]: Spec | null }>(layout: L):
   return out as Columns<L>;
 }
 
+/** The columns of each layout in use, by the caller's name for it: made once, shared by every ring of it. */
+const shared = new Map<string, unknown>();
+
+/** The columns of the layout `key` names, `layout()` read the first time only. */
+export function sharedColumnsOf<L extends { [K in keyof L]: Spec | null }>(
+  key: string,
+  layout: () => L,
+): Columns<L> {
+  let columns = shared.get(key) as Columns<L> | undefined;
+  if (!columns) shared.set(key, (columns = columnsOf(layout())));
+  return columns;
+}
+
 /**
  * A DataView of `buffer` (a new zeroed one by default) for rings of `columns`' layout; throws when the
  * buffer's length is not the layout's.

@@ -16,10 +16,10 @@ import { LAYERS } from '../probe/types.js';
 import { HOUR_MS } from './tuning.js';
 import { emptyTally, type Tally } from './tally.js';
 import {
-  columnsOf,
   copyColumns,
   fitsNarrow,
   NARROW_MS_MAX,
+  sharedColumnsOf,
   viewFor,
   type Columns,
   type Spec,
@@ -107,14 +107,8 @@ function layoutOf(capacity: number, wide: boolean): RecentLayout {
   };
 }
 
-/** The columns of each layout in use, made once: every server's rings of a capacity share them. */
-const layouts = new Map<string, RecentColumns>();
-
 function columnsFor(capacity: number, wide: boolean): RecentColumns {
-  const key = `${capacity}:${wide ? 'w' : 'n'}`;
-  let columns = layouts.get(key);
-  if (!columns) layouts.set(key, (columns = columnsOf(layoutOf(capacity, wide))));
-  return columns;
+  return sharedColumnsOf(`recent:${capacity}:${wide ? 'w' : 'n'}`, () => layoutOf(capacity, wide));
 }
 
 /** A ring with `r`'s counters and its columns over `from` (a new zeroed buffer by default). */
