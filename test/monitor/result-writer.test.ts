@@ -38,7 +38,7 @@ const saved = async (store: Store) =>
 
 const silent = pino({ level: 'silent' });
 /** Nothing is written until flush() is asked for. */
-const ON_FLUSH = { maxRows: 500, maxDelayMs: 60_000, maxStateDelayMs: 60_000 };
+const ON_FLUSH = { maxRows: 500, maxDelayMs: 60_000 };
 
 test('routine saves wait for the batch and go in one write; a later save of a server replaces its earlier one', () =>
   withStore(async (store, writes) => {
@@ -54,12 +54,24 @@ test('routine saves wait for the batch and go in one write; a later save of a se
     assert.equal((await store.listResults({ server: 'a' })).length, 1);
   }));
 
-test('routine saves are written after maxStateDelayMs with no flush asked for', () =>
-  withStore(async (store) => {
-    const writer = new ResultWriter(store, silent, { maxRows: 500, maxDelayMs: 60_000, maxStateDelayMs: 20 });
+test('rows and routine saves are written after maxDelayMs with no flush asked for, in one write', () =>
+  withStore(async (store, writes) => {
+    const writer = new ResultWriter(store, silent, { maxRows: 500, maxDelayMs: 20 });
     writer.save({ server: 'a', state: 'a1', at: T0 });
+    writer.add({ server: 'a', region: 'local', at: T0, ok: true, result: probeResult(T0) });
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(await saved(store), { a: ['a1', T0] });
+    assert.equal((await store.listResults({ server: 'a' })).length, 1);
+    assert.equal(writes.length, 1, 'one timer: the state went with the rows');
+  }));
+
+test('a full batch is written at once, before the delay', () =>
+  withStore(async (store) => {
+    const writer = new ResultWriter(store, silent, { maxRows: 2, maxDelayMs: 60_000 });
+    writer.add({ server: 'a', region: 'local', at: T0, ok: true, result: probeResult(T0) });
+    writer.add({ server: 'a', region: 'local', at: T0 + 1, ok: true, result: probeResult(T0 + 1) });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await store.listResults({ server: 'a' })).length, 2);
   }));
 
 test("a judgement's own write comes after any routine save of the server still on its way", () =>
