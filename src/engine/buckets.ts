@@ -45,10 +45,14 @@ interface BucketLayout {
   sloBadMs: Spec;
   /** Hour ring: of sloBadMs, the time of isolated failures (jitter). Null for the day ring. */
   sloJitterMs: Spec | null;
-  /** Hour ring: p95 (ms) of each completed hour, NaN until known. */
+  /**
+   * Hour ring: p95 of each completed hour. Narrow: tenths of a ms plus one (0: not known), which holds
+   * every p95 the engine computes (quantiles are rounded to 0.1 ms); wide: ms, NaN until known.
+   */
   p95: Spec | null;
 }
-const NAMES = ['keys', 'rounds', 'failed', 'sloMs', 'sloBadMs', 'sloJitterMs', 'p95'] as const;
+/** The columns a widening copies as they are (`p95` is converted). */
+const NAMES_BUT_P95 = ['keys', 'rounds', 'failed', 'sloMs', 'sloBadMs', 'sloJitterMs'] as const;
 
 export type BucketColumns = Columns<BucketLayout>;
 
@@ -85,7 +89,7 @@ function layoutOf(size: number, extra: Extra, wide: boolean): BucketLayout {
     sloMs: [ms, size],
     sloBadMs: [ms, size],
     sloJitterMs: extra.jitter ? [ms, size] : null,
-    p95: extra.p95 ? [Float64Array, size] : null,
+    p95: extra.p95 ? [wide ? Float64Array : Uint32Array, size] : null,
   };
 }
 
@@ -119,7 +123,8 @@ function extraOf(b: BucketRing): Extra {
 /** Switches `b` to the wide layout, values unchanged (mutates the ring). */
 function widen(b: BucketRing): void {
   const w = ring(b.spanMs, sizeOf(b), extraOf(b), true, b.latency);
-  copyColumns(b, w, NAMES);
+  copyColumns(b, w, NAMES_BUT_P95);
+  if (w.columns.p95) for (let i = 0; i < sizeOf(b); i++) w.columns.p95.set(w.view, i, p95At(b, i));
   Object.assign(b, w);
 }
 
@@ -131,6 +136,28 @@ function fitCount(b: BucketRing, count: number): void {
 /** Widens `b` unless it is wide already or `ms` fits a narrow column. */
 function fitTime(b: BucketRing, ms: number): void {
   if (!b.wide && !fitsNarrow(ms, NARROW_MS_MAX)) widen(b);
+}
+
+/** A p95 (ms; NaN: not known) as a narrow cell, or null when a narrow cell cannot hold it exactly. */
+function narrowP95(ms: number): number | null {
+  if (Number.isNaN(ms)) return 0;
+  const cell = Math.round(ms * 10) + 1;
+  return fitsNarrow(cell, NARROW_MS_MAX) && (cell - 1) / 10 === ms ? cell : null;
+}
+
+/** The p95 (ms) in slot `i` of the hour ring, NaN when not known. */
+export function p95At(b: BucketRing, i: number): number {
+  const c = b.columns.p95;
+  if (!c) return NaN;
+  const v = c.get(b.view, i);
+  return b.wide ? v : v === 0 ? NaN : (v - 1) / 10;
+}
+
+/** Sets the p95 (ms; NaN: not known) in slot `i`, widening the ring first if it must. */
+function putP95(b: BucketRing, i: number, ms: number): void {
+  if (!b.columns.p95) return;
+  if (!b.wide && narrowP95(ms) === null) widen(b);
+  b.columns.p95!.set(b.view, i, b.wide ? ms : narrowP95(ms)!);
 }
 
 /** Element `i` of column `c` of `b`, or `absent` when the ring has no such column. */
@@ -156,7 +183,6 @@ export function createBuckets(spanMs: number, size: number, extra: Extra): Bucke
     extra.latency ? new Array<number[]>(size).fill(NO_LATENCY) : null,
   );
   b.columns.keys.fill(b.view, -1);
-  b.columns.p95?.fill(b.view, NaN);
   return b;
 }
 
@@ -189,7 +215,7 @@ function claim(b: BucketRing, key: number): number {
   c.sloMs.set(v, slot, 0);
   c.sloBadMs.set(v, slot, 0);
   c.sloJitterMs?.set(v, slot, 0);
-  c.p95?.set(v, slot, NaN);
+  putP95(b, slot, NaN);
   if (b.latency) b.latency[slot] = NO_LATENCY;
   return slot;
 }
@@ -262,13 +288,13 @@ export function addSloTime(
 /** Sets the p95 of a completed hour. */
 export function setP95(b: BucketRing, key: number, p95: number | null): void {
   const slot = slotOfKey(b, key);
-  if (slot >= 0) b.columns.p95?.set(b.view, slot, p95 ?? NaN);
+  if (slot >= 0) putP95(b, slot, p95 ?? NaN);
 }
 
 /** The p95 of the hour `key`: NaN when the ring does not hold it or it is not known. */
 export function p95Of(b: BucketRing, key: number): number {
   const slot = slotOfKey(b, key);
-  return slot >= 0 ? cell(b, b.columns.p95, slot, NaN) : NaN;
+  return slot >= 0 ? p95At(b, slot) : NaN;
 }
 
 /** Buckets `endKey - count < key <= endKey`. */
@@ -342,6 +368,6 @@ export function putBucket(b: BucketRing, key: number, v: BucketValues): void {
   c.sloMs.set(view, slot, v.sloMs);
   c.sloBadMs.set(view, slot, v.sloBadMs);
   c.sloJitterMs?.set(view, slot, v.sloJitterMs);
-  c.p95?.set(view, slot, v.p95 ?? NaN);
+  putP95(b, slot, v.p95 ?? NaN);
   if (b.latency) b.latency[slot] = v.latency.length ? cellsOf(v.latency) : NO_LATENCY;
 }

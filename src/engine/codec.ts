@@ -23,6 +23,7 @@ import {
   LATENCY_COLUMNS,
   packedLatencyOf,
   pushRecent,
+  setPackedLatency,
   slotOf,
   slotsSince,
   weightOf,
@@ -30,7 +31,7 @@ import {
 } from './recent.js';
 import { HOUR_MS } from './tuning.js';
 import type { Column } from './columns.js';
-import { LAYER_STRIDE, latencyPairs, putBucket, slotsByKey, type BucketRing } from './buckets.js';
+import { LAYER_STRIDE, latencyPairs, p95At, putBucket, slotsByKey, type BucketRing } from './buckets.js';
 
 const FORMAT = 2;
 /** Layers per bucket and latency cells per round in format 1. */
@@ -124,7 +125,7 @@ function restoreRecent(r: RecentRing, c: RecentColumns, v1: boolean): void {
   undeltas(c.at).forEach((at, n) => {
     pushRecent(r, { at, weight: c.weight[n]!, flags: c.flags[n]!, latencyMs: null });
     // The latency cells are packed bucket indices already: put them back as they were.
-    r.columns.latency.set(r.view, slotOf(r, 1), parseInt(c.latency[n]!, 36) + missing);
+    setPackedLatency(r, slotOf(r, 1), parseInt(c.latency[n]!, 36) + missing);
   });
 }
 
@@ -145,7 +146,7 @@ function bucketColumns(b: BucketRing): BucketColumns {
     sloBadMs: slots.map((i) => at(sloBadMs, i)),
   };
   if (jitter) c.sloJitterMs = slots.flatMap((i, n) => (at(jitter, i) ? [n, at(jitter, i)] : []));
-  if (p95) c.p95 = slots.map((i) => (Number.isNaN(at(p95, i)) ? null : at(p95, i)));
+  if (p95) c.p95 = slots.map((i) => (Number.isNaN(p95At(b, i)) ? null : p95At(b, i)));
   const latency = b.latency;
   if (latency) c.latency = slots.map((i) => latencyPairs(latency[i]!));
   return c;

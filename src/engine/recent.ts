@@ -8,8 +8,11 @@
  * re-probes; if rounds come faster than that, the oldest drop out and "1 h" covers less.
  *
  * Columns lie in one buffer, read through one DataView (columns.ts): copying the ring for a new state
- * is one buffer copy. Weights are whole ms (slo.ts `roundWeight` rounds them), held in 32 bits; the ring widens them
- * to doubles before one would not fit.
+ * is one buffer copy. While narrow, a round's time is held in 32 bits as whole ms after the ring's
+ * `base` (an hour of rounds spans far less than the 49 days 32 bits hold; the base moves to the oldest
+ * round held when a time would not fit after it), weights are whole ms (slo.ts `roundWeight` rounds
+ * them) in 32 bits, and latency is one byte per bucket index: 13 bytes a round instead of 21. The ring
+ * widens, whole, to doubles for times and weights before a value would not fit exactly.
  */
 import { bucketOf, type Histogram } from '../util/histogram.js';
 import { LAYERS } from '../probe/types.js';
@@ -48,14 +51,16 @@ export const FLAG = {
 } as const;
 
 interface RecentLayout {
+  /** Narrow: whole ms after the ring's base; wide: the time itself. */
   at: Spec;
   /** ms the round stands for in the SLO: set when the next round arrives (see slo.ts). */
   weight: Spec;
   flags: Spec;
-  /** The LATENCY_COLUMNS histogram bucket indices of a round (each < 256), packed in one number. */
+  /** LATENCY_COLUMNS per round: the histogram bucket index of each (< 256). */
   latency: Spec;
 }
-const NAMES = ['at', 'weight', 'flags', 'latency'] as const;
+/** The columns a widening copies as they are (`at` is converted). */
+const NAMES_BUT_AT = ['weight', 'flags', 'latency'] as const;
 
 export type RecentColumns = Columns<RecentLayout>;
 
@@ -65,8 +70,10 @@ export interface RecentRing {
   size: number;
   /** Slot of the next record. */
   head: number;
-  /** Whether `weight` is wide (Float64 rather than Uint32: columns.ts). */
+  /** Whether `at` and `weight` are wide (Float64 rather than Uint32: columns.ts). */
   wide: boolean;
+  /** Narrow: the time `at` counts from (0 when wide). */
+  base: number;
   /** The ring's buffer: every column lies in it. */
   view: DataView;
   /** Where each column lies (shared by all rings of this layout). */
@@ -81,17 +88,11 @@ export interface RecentEntry {
   latencyMs: (number | null)[] | null;
 }
 
-const ALL_EMPTY = packLatency(new Array<number>(LATENCY_COLUMNS).fill(NO_SAMPLE));
-
-/** Six bucket indices (0..255) in one number: 48 bits, inside a double's exact integers (53). */
+/** Six bucket indices (0..255) in one number, the stored form (codec.ts): 48 bits, exact in a double. */
 function packLatency(buckets: readonly number[]): number {
   let packed = 0;
   for (let c = LATENCY_COLUMNS - 1; c >= 0; c--) packed = packed * 256 + (buckets[c] ?? NO_SAMPLE);
   return packed;
-}
-
-function latencyBucket(packed: number, column: number): number {
-  return Math.floor(packed / 256 ** column) % 256;
 }
 
 export function recentCapacity(intervalMs: number): number {
@@ -100,10 +101,10 @@ export function recentCapacity(intervalMs: number): number {
 
 function layoutOf(capacity: number, wide: boolean): RecentLayout {
   return {
-    at: [Float64Array, capacity],
+    at: [wide ? Float64Array : Uint32Array, capacity],
     weight: [wide ? Float64Array : Uint32Array, capacity],
     flags: [Uint8Array, capacity],
-    latency: [Float64Array, capacity],
+    latency: [Uint8Array, capacity * LATENCY_COLUMNS],
   };
 }
 
@@ -113,7 +114,7 @@ function columnsFor(capacity: number, wide: boolean): RecentColumns {
 
 /** A ring with `r`'s counters and its columns over `from` (a new zeroed buffer by default). */
 function ring(
-  r: Pick<RecentRing, 'capacity' | 'size' | 'head' | 'wide'>,
+  r: Pick<RecentRing, 'capacity' | 'size' | 'head' | 'wide' | 'base'>,
   from?: ArrayBufferLike,
 ): RecentRing {
   const columns = columnsFor(r.capacity, r.wide);
@@ -122,14 +123,15 @@ function ring(
     size: r.size,
     head: r.head,
     wide: r.wide,
+    base: r.base,
     view: viewFor(columns, from),
     columns,
   };
 }
 
 export function createRecent(capacity: number): RecentRing {
-  const r = ring({ capacity, size: 0, head: 0, wide: false });
-  r.columns.latency.fill(r.view, ALL_EMPTY);
+  const r = ring({ capacity, size: 0, head: 0, wide: false, base: 0 });
+  r.columns.latency.fill(r.view, NO_SAMPLE);
   return r;
 }
 
@@ -137,17 +139,47 @@ export function cloneRecent(r: RecentRing): RecentRing {
   return ring(r, r.view.buffer.slice(0));
 }
 
+/** Switches `r` to the wide layout, values unchanged (mutates the ring). */
+function widen(r: RecentRing): void {
+  const w = ring({ ...r, wide: true, base: 0 });
+  copyColumns(r, w, NAMES_BUT_AT);
+  for (let k = 1; k <= r.size; k++) w.columns.at.set(w.view, slotOf(r, k), atOf(r, slotOf(r, k)));
+  Object.assign(r, w);
+}
+
 /** Widens `r` unless it is wide already or `weight` fits a narrow column (mutates the ring). */
 function fitWeight(r: RecentRing, weight: number): void {
-  if (r.wide || fitsNarrow(weight, NARROW_MS_MAX)) return;
-  const w = ring({ ...r, wide: true });
-  copyColumns(r, w, NAMES);
-  Object.assign(r, w);
+  if (!r.wide && !fitsNarrow(weight, NARROW_MS_MAX)) widen(r);
+}
+
+/** Whether time `at` is held exactly as whole ms after `base` in a narrow column. */
+function fitsAfter(at: number, base: number): boolean {
+  return fitsNarrow(at - base, NARROW_MS_MAX) && base + (at - base) === at;
+}
+
+/**
+ * Makes room for time `at` (mutates the ring): a narrow ring that cannot hold it after its base
+ * moves the base to the oldest time held (or `at`, if older), and widens if even that cannot hold
+ * every time exactly.
+ */
+function fitAt(r: RecentRing, at: number): void {
+  if (r.wide) return;
+  if (r.size === 0) {
+    r.base = at;
+    if (!fitsAfter(at, at)) widen(r);
+    return;
+  }
+  if (fitsAfter(at, r.base)) return;
+  const held = Array.from({ length: r.size }, (_, k) => atOf(r, slotOf(r, k + 1)));
+  const base = Math.min(at, ...held);
+  if (!fitsAfter(at, base) || !held.every((t) => fitsAfter(t, base))) return widen(r);
+  held.forEach((t, k) => r.columns.at.set(r.view, slotOf(r, k + 1), t - base));
+  r.base = base;
 }
 
 /** Time of the round in slot `i`. */
 export function atOf(r: RecentRing, i: number): number {
-  return r.columns.at.get(r.view, i);
+  return r.base + r.columns.at.get(r.view, i);
 }
 
 /** Outcome flags of the round in slot `i` (FLAG). */
@@ -160,25 +192,42 @@ export function weightOf(r: RecentRing, i: number): number {
   return r.columns.weight.get(r.view, i);
 }
 
-/** Packed latency buckets of the round in slot `i`. */
+/** Histogram bucket index of latency column `column` of the round in slot `i` (NO_SAMPLE: none). */
+function latencyBucket(r: RecentRing, i: number, column: number): number {
+  return r.columns.latency.get(r.view, i * LATENCY_COLUMNS + column);
+}
+
+/** Latency buckets of the round in slot `i`, packed in one number (the stored form: codec.ts). */
 export function packedLatencyOf(r: RecentRing, i: number): number {
-  return r.columns.latency.get(r.view, i);
+  const buckets = [];
+  for (let c = 0; c < LATENCY_COLUMNS; c++) buckets.push(latencyBucket(r, i, c));
+  return packLatency(buckets);
+}
+
+/** Sets the latency buckets of the round in slot `i` from their packed form (mutates the ring). */
+export function setPackedLatency(r: RecentRing, i: number, packed: number): void {
+  for (let c = 0, p = packed; c < LATENCY_COLUMNS; c++, p = Math.floor(p / 256))
+    r.columns.latency.set(r.view, i * LATENCY_COLUMNS + c, p % 256);
 }
 
 /** Appends a round (mutates the ring: call it on a clone). */
 export function pushRecent(r: RecentRing, e: RecentEntry): void {
   const i = r.head;
   fitWeight(r, e.weight);
+  fitAt(r, e.at);
+  // After fitting: widening replaces the view and the columns.
   const { view: v, columns: c } = r;
-  c.at.set(v, i, e.at);
+  c.at.set(v, i, e.at - r.base);
   c.weight.set(v, i, e.weight);
   c.flags.set(v, i, e.flags);
-  const buckets = [];
   for (let col = 0; col < LATENCY_COLUMNS; col++) {
     const ms = e.latencyMs?.[col] ?? null;
-    buckets.push(ms === null ? NO_SAMPLE : Math.min(NO_SAMPLE - 1, bucketOf(ms)));
+    c.latency.set(
+      v,
+      i * LATENCY_COLUMNS + col,
+      ms === null ? NO_SAMPLE : Math.min(NO_SAMPLE - 1, bucketOf(ms)),
+    );
   }
-  c.latency.set(v, i, packLatency(buckets));
   r.head = (i + 1) % r.capacity;
   r.size = Math.min(r.size + 1, r.capacity);
 }
@@ -277,7 +326,7 @@ function histogram(
     const at = atOf(r, i);
     if (stop(at)) break;
     if (!keep(at)) continue;
-    const b = latencyBucket(packedLatencyOf(r, i), column);
+    const b = latencyBucket(r, i, column);
     if (b !== NO_SAMPLE) h[b] = (h[b] ?? 0) + 1;
   }
   return h;

@@ -17,11 +17,24 @@ import {
   createBuckets,
   histogramOver,
   latencyPairs,
+  p95Of,
   putBucket,
+  setP95,
   tallyBuckets,
   type BucketValues,
 } from '../../src/engine/buckets.js';
-import { cloneRecent, createRecent, creditNewest, pushRecent, weightOf } from '../../src/engine/recent.js';
+import {
+  atOf,
+  cloneRecent,
+  createRecent,
+  creditNewest,
+  packedLatencyOf,
+  pushRecent,
+  setPackedLatency,
+  slotOf,
+  weightOf,
+  windowHistogram,
+} from '../../src/engine/recent.js';
 import { HOUR_MS } from '../../src/engine/tuning.js';
 
 const cases: { name: string; layout: Layout; offsets: Record<string, number>; bytes: number }[] = [
@@ -218,4 +231,87 @@ for (const d of days)
     assert.deepEqual(histogramOver(ring, key - 2, key), d.expected);
     const pairs = Object.entries(d.expected).flatMap(([b, n]) => [Number(b), n]);
     assert.deepEqual(latencyPairs(ring.latency![key % 3]!), pairs);
+  });
+
+// The round ring's times: whole ms after the ring's base while narrow; the base moves back to the
+// oldest time held when a time comes before it or too far after it; anything a 32-bit count of ms
+// after the oldest time cannot hold exactly widens the ring. Every time reads back exactly.
+const T = Date.parse('2026-12-07T10:00:00Z');
+const DAY = 24 * HOUR_MS;
+const rounds: { name: string; at: number[]; wide: boolean; base: number }[] = [
+  { name: 'a minute apart', at: [T, T + 60_000, T + 120_000], wide: false, base: T },
+  {
+    name: 'one earlier than the first: the base moves back',
+    at: [T, T + 60_000, T - 5_000],
+    wide: false,
+    base: T - 5_000,
+  },
+  { name: 'half-ms times a whole ms apart', at: [T + 0.5, T + 1.5], wide: false, base: T + 0.5 },
+  { name: 'a quarter ms off the base', at: [T + 0.5, T + 0.75], wide: true, base: 0 },
+  { name: '49 days on (2^32 ms after the first, less one)', at: [T, T + 0xffffffff], wide: false, base: T },
+  { name: '50 days on, the first still held', at: [T, T + 50 * DAY], wide: true, base: 0 },
+  {
+    name: '80 days on, 40 after the oldest round still held: the base moves',
+    at: [
+      T,
+      T + 1,
+      T + 2,
+      T + 3,
+      T + 40 * DAY,
+      T + 40 * DAY + 1,
+      T + 40 * DAY + 2,
+      T + 40 * DAY + 3,
+      T + 80 * DAY,
+    ],
+    wide: false,
+    base: T + 40 * DAY,
+  },
+];
+for (const r of rounds)
+  test(`round ring times: ${r.name}`, () => {
+    const ring = createRecent(4);
+    r.at.forEach((at, n) =>
+      pushRecent(ring, { at, weight: 0, flags: 0, latencyMs: [n + 2, null, 1, null, null, 9] }),
+    );
+    assert.deepEqual([ring.wide, ring.base], [r.wide, r.base]);
+    const held = r.at.slice(-4);
+    assert.deepEqual(
+      held.map((_, k) => atOf(ring, slotOf(ring, held.length - k))),
+      held,
+    );
+    // Latency cells travel with their rounds through a rebase or a widening, and a copy is independent.
+    const copy = cloneRecent(ring);
+    const newest = slotOf(ring, 1);
+    assert.equal(packedLatencyOf(copy, newest), packedLatencyOf(ring, newest));
+    setPackedLatency(copy, newest, 0);
+    assert.notEqual(packedLatencyOf(ring, newest), 0);
+    const last = r.at.at(-1)!;
+    assert.equal(
+      Object.values(windowHistogram(ring, 5, last, 0.1)).reduce((a, b) => a + b, 0),
+      1,
+    );
+  });
+
+// An hour's p95, as the engine computes it (tenths of a ms) or as a stored state may hold it.
+const p95s: { name: string; ms: number | null; wide: boolean }[] = [
+  { name: 'not known', ms: null, wide: false },
+  { name: 'a tenth of a ms', ms: 0.1, wide: false },
+  { name: 'zero', ms: 0, wide: false },
+  { name: 'tenths', ms: 1_234.5, wide: false },
+  { name: 'the largest narrow', ms: (NARROW_MS_MAX - 1) / 10, wide: false },
+  { name: 'past the largest narrow', ms: NARROW_MS_MAX / 10, wide: true },
+  { name: 'finer than a tenth', ms: 12.34, wide: true },
+];
+for (const p of p95s)
+  test(`hour ring p95: ${p.name}`, () => {
+    const hours = createBuckets(HOUR_MS, 3, { p95: true, jitter: true });
+    const at = 5 * HOUR_MS;
+    addToBuckets(hours, at, { failedLayer: 2, latencyMs: null });
+    setP95(hours, 5, 7.5);
+    setP95(hours, 5, p.ms);
+    assert.equal(hours.wide, p.wide);
+    assert.equal(p95Of(hours, 5), p.ms ?? NaN);
+    assert.equal(tallyBuckets(hours, at, 1).failedByLayer[2], 1, 'a widening keeps the counts');
+    addToBuckets(hours, at + HOUR_MS, { failedLayer: -1, latencyMs: null });
+    assert.ok(Number.isNaN(p95Of(hours, 6)), 'a new hour has none yet');
   });
