@@ -33,6 +33,9 @@ import { ResultWriter } from './result-writer.js';
 import { RuntimeConfig } from './runtime-config.js';
 import { scheduled, trackedFrom, type Scheduled, type Tracked } from './tracked.js';
 
+/** Engine states written per transaction when the monitor stops. */
+const STOP_SAVE_CHUNK = 500;
+
 export type { MonitorDeps, MonitorHooks } from './monitor-core.js';
 
 export class Monitor {
@@ -167,15 +170,16 @@ export class Monitor {
     await this.core.queue.idle();
     await this.core.writer.flush();
     const now = this.now();
-    await this.store.writeJudgement({
-      engineState: [...this.tracked.values()]
-        .filter((t) => this.owns(t.cfg.name))
-        .map((t) => ({
+    // A few hundred states per write: every state's text at once is hundreds of MiB at 50,000 servers.
+    const owned = [...this.tracked.values()].filter((t) => this.owns(t.cfg.name));
+    for (let i = 0; i < owned.length; i += STOP_SAVE_CHUNK)
+      await this.store.writeJudgement({
+        engineState: owned.slice(i, i + STOP_SAVE_CHUNK).map((t) => ({
           server: t.cfg.name,
           state: serializeState(t.state),
           at: now,
         })),
-    });
+      });
     await this.worker.stop();
     await this.keeper?.leave();
     this.core.log.info('monitoring stopped; every result written');
