@@ -9,7 +9,8 @@
  * monitor, every server still held (for Chrome DevTools: what each server keeps alive); BENCH_HEAP_PROFILE=FILE writes a
  * sampling heap profile of what is alive and what was promoted and then collected, the garbage behind
  * the peak RSS (BENCH_HEAP_PROFILE_ALL=1: every allocation; BENCH_HEAP_PROFILE_LIVE=1: only what is
- * still alive at the end), for Chrome DevTools or bench/heap-top.ts).
+ * still alive at the end; BENCH_HEAP_PROFILE_STEADY=1: only from the end of the first interval to just
+ * before the stop, the steady state), for Chrome DevTools or bench/heap-top.ts).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,13 +76,15 @@ export async function benchServe(
   if (pool) await warm(pool, farm.http, workers);
   const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-bench-serve-'));
   try {
-    // Sampling starts before the config is read: the servers' configs are part of what each costs.
-    const sampling = process.env.BENCH_HEAP_PROFILE
-      ? await startHeapSampling(
-          64 * 1024,
-          process.env.BENCH_HEAP_PROFILE_ALL ? 'all' : process.env.BENCH_HEAP_PROFILE_LIVE ? 'none' : 'major',
-        )
-      : null;
+    // Sampling starts before the config is read (the servers' configs are part of what each costs),
+    // or with BENCH_HEAP_PROFILE_STEADY once the first interval is over.
+    const steadyOnly = Boolean(process.env.BENCH_HEAP_PROFILE_STEADY);
+    const sample = () =>
+      startHeapSampling(
+        64 * 1024,
+        process.env.BENCH_HEAP_PROFILE_ALL ? 'all' : process.env.BENCH_HEAP_PROFILE_LIVE ? 'none' : 'major',
+      );
+    let sampling = process.env.BENCH_HEAP_PROFILE && !steadyOnly ? await sample() : null;
     const config = writeConfig(dir, farm, endpoints, intervalS, concurrency);
     const store = openSqliteStore(join(dir, 'mcpwatch.db'));
     const monitor = new Monitor({
@@ -125,7 +128,12 @@ export async function benchServe(
     const steady0 = monitor.stats().scheduler.completed;
     const steadyT0 = Date.now();
     promotion.counting = true;
+    if (process.env.BENCH_HEAP_PROFILE && steadyOnly) sampling = await sample();
     await new Promise((r) => setTimeout(r, Math.max(1, seconds - intervalS) * 1_000));
+    if (steadyOnly && sampling) {
+      await sampling.stop(process.env.BENCH_HEAP_PROFILE!);
+      sampling = null;
+    }
     const steady = (monitor.stats().scheduler.completed - steady0) / ((Date.now() - steadyT0) / 1_000);
     const steadyProbes = monitor.stats().scheduler.completed - steady0;
     promotion.counting = false;
