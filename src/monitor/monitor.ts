@@ -35,7 +35,7 @@ import { scheduled, trackedFrom, type Scheduled, type Tracked } from './tracked.
 import { settleHeapLater } from './heap-settle.js';
 
 /** Engine states written per transaction when the monitor stops. */
-const STOP_SAVE_CHUNK = 500;
+const STOP_SAVE_CHUNK = 100;
 
 export type { MonitorDeps, MonitorHooks } from './monitor-core.js';
 
@@ -177,7 +177,8 @@ export class Monitor {
     await this.core.queue.idle();
     await this.core.writer.flush();
     const now = this.now();
-    // A few hundred states per write: every state's text at once is hundreds of MiB at 50,000 servers.
+    // A hundred states per write: every state's text at once is hundreds of MiB at 50,000 servers, and
+    // a small batch is garbage before a young-generation collection can promote it.
     const owned = [...this.tracked.values()].filter((t) => this.owns(t.cfg.name));
     for (let i = 0; i < owned.length; i += STOP_SAVE_CHUNK)
       await this.store.writeJudgement({
