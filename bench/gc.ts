@@ -1,11 +1,15 @@
 /**
- * A full garbage collection for the benchmarks' memory figures: V8's gc function as the monitor
- * gets it once after start-up (src/monitor/heap-settle.ts), exposed at run time so that no flag is
- * needed. Null where V8 will not give it.
+ * A full garbage collection for the benchmarks' memory figures (the product never forces one):
+ * V8's gc function, exposed at run time so that no flag is needed. Null where V8 will not give it.
  */
-import { gcFunction } from '../src/monitor/heap-settle.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
-export { gcFunction };
+export function gcFunction(): (() => void) | null {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  return typeof gc === 'function' ? gc : null;
+}
 
 /** The gc function, for a benchmark whose figures mean nothing without it. */
 export function requireGc(): () => void {

@@ -32,7 +32,6 @@ import { restoreStates } from './restore.js';
 import { ResultWriter } from './result-writer.js';
 import { RuntimeConfig } from './runtime-config.js';
 import { scheduled, trackedFrom, type Scheduled, type Tracked } from './tracked.js';
-import { settleHeapLater } from './heap-settle.js';
 
 /** Engine states written per transaction when the monitor stops. */
 const STOP_SAVE_CHUNK = 100;
@@ -57,8 +56,6 @@ export class Monitor {
   private readonly actions: IncidentActions;
   private hooks: MonitorHooks;
   private stopped = false;
-  /** The one full collection after start-up (heap-settle.ts), until it has run. */
-  private settle: { cancel(): void } | null = null;
 
   constructor(deps: MonitorDeps) {
     const { config, store, log } = deps;
@@ -152,9 +149,6 @@ export class Monitor {
     await this.keeper?.start();
     this.worker.start();
     this.housekeeping.arm();
-    this.settle = settleHeapLater((heap) =>
-      core.log.debug(heap, 'start-up is past: one full collection, so V8 sizes the heap from here'),
-    );
     core.log.info(
       {
         servers: this.tracked.size,
@@ -169,7 +163,6 @@ export class Monitor {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.settle?.cancel();
     this.housekeeping.halt();
     await this.keeper?.stop();
     await this.core.scheduler.stop();
