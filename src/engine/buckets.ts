@@ -156,8 +156,12 @@ export function p95At(b: BucketRing, i: number): number {
 /** Sets the p95 (ms; NaN: not known) in slot `i`, widening the ring first if it must. */
 function putP95(b: BucketRing, i: number, ms: number): void {
   if (!b.columns.p95) return;
-  if (!b.wide && narrowP95(ms) === null) widen(b);
-  b.columns.p95!.set(b.view, i, b.wide ? ms : narrowP95(ms)!);
+  let cell = b.wide ? ms : narrowP95(ms);
+  if (cell === null) {
+    widen(b);
+    cell = ms;
+  }
+  b.columns.p95!.set(b.view, i, cell);
 }
 
 /** Element `i` of column `c` of `b`, or `absent` when the ring has no such column. */

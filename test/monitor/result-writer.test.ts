@@ -62,7 +62,15 @@ test('rows and routine saves are written after maxDelayMs with no flush asked fo
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(await saved(store), { a: ['a1', T0] });
     assert.equal((await store.listResults({ server: 'a' })).length, 1);
-    assert.equal(writes.length, 1, 'one timer: the state went with the rows');
+    assert.equal(writes.length, 1, 'the state written once');
+  }));
+
+test('by default a row waits at most 100 ms for its batch, not a second', () =>
+  withStore(async (store) => {
+    const writer = new ResultWriter(store, silent);
+    writer.add({ server: 'a', region: 'local', at: T0, ok: true, result: probeResult(T0) });
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal((await store.listResults({ server: 'a' })).length, 1);
   }));
 
 test('a full batch is written at once, before the delay', () =>
