@@ -4,7 +4,7 @@
  * 60 s interval, half over HTTPS, against the endpoint farm in its own process. Reports sustained
  * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after.
  * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS, BENCH_INTERVAL_S;
- * BENCH_PLAIN=1 for plain HTTP only; BENCH_DIST=1 runs the built dist/ (`npm run build` first); BENCH_WORKER_YOUNG_MB=N caps each probe worker's young generation; BENCH_CONCURRENCY probes in flight at most (default 500); BENCH_WORKERS=N probes in N worker threads as serve does, 0
+ * BENCH_PLAIN=1 for plain HTTP only; BENCH_DIST=1 runs the built dist/ (`npm run build` first); BENCH_WORKER_YOUNG_MB=N and BENCH_WORKER_OLD_MB=N size each probe worker's generations (0: V8's own; default the pool's WORKER_HEAP); BENCH_CONCURRENCY probes in flight at most (default 500); BENCH_WORKERS=N probes in N worker threads as serve does, 0
  * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_SNAPSHOT=FILE writes a heap snapshot of the stopped
  * monitor, every server still held (for Chrome DevTools: what each server keeps alive); BENCH_HEAP_PROFILE=FILE writes a
  * sampling heap profile of what is alive and what was promoted and then collected, the garbage behind
@@ -70,9 +70,17 @@ export async function benchServe(
   concurrency = Number(process.env.BENCH_CONCURRENCY ?? 500),
 ): Promise<BenchFigure[]> {
   const farm = await spawnFarm();
-  const youngMb = Number(process.env.BENCH_WORKER_YOUNG_MB ?? 0) || undefined;
+  const mb = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const youngMb = mb('BENCH_WORKER_YOUNG_MB');
+  const oldMb = mb('BENCH_WORKER_OLD_MB');
   const pool =
-    workers > 0 ? new ProbePool({ workers, ...(youngMb && { youngGenerationMb: youngMb }) }) : null;
+    workers > 0
+      ? new ProbePool({
+          workers,
+          ...(youngMb !== undefined && { youngGenerationMb: youngMb }),
+          ...(oldMb !== undefined && { oldGenerationMb: oldMb }),
+        })
+      : null;
   if (pool) await warm(pool, farm.http, workers);
   const dir = mkdtempSync(join(tmpdir(), 'mcpwatch-bench-serve-'));
   try {

@@ -34,9 +34,23 @@ export interface ProbePoolOptions {
   graceMs?: number;
   /** The worker's module (default probe/worker.ts); tests use one that can be made to crash. */
   entry?: URL;
-  /** Each worker's young generation at most, in MiB (default: V8's own); bench/serve.ts measures it. */
+  /** Each worker's young generation at most, in MiB (default WORKER_HEAP; 0: V8's own). */
   youngGenerationMb?: number;
+  /** Each worker's old generation at most, in MiB (default WORKER_HEAP; 0: V8's own). */
+  oldGenerationMb?: number;
 }
+
+/**
+ * A probe worker's heap, sized to what it holds: the probes in flight (~22 MB alive at 250 of them)
+ * and nothing between probes. With V8's own sizes, set for the whole process, a worker let ~105 MB of
+ * garbage gather between full collections: V8 grows an old generation by up to 4× what is alive
+ * after each one when its limit is large (>= 2 GiB), and by ~1.4× when it is 512 MiB; and its probes'
+ * sockets and buffers outlive a scavenge of a large young generation as surely as of a small one.
+ * A worker that does outgrow the limit dies and is replaced, its probes failing as classified (above).
+ * `node --import tsx bench/serve.ts` at 50,000 (docs/benchmarks.md): two workers 125–135 MiB with
+ * V8's young generation, 77–87 MiB with 8 MiB, for 3% more CPU.
+ */
+export const WORKER_HEAP = { youngGenerationMb: 8, oldGenerationMb: 512 } as const;
 
 /** The default pool size: every core but the main thread's, and at least two workers. */
 export function defaultProbeWorkers(): number {
@@ -114,7 +128,7 @@ export class ProbePool {
   private readonly threads: Thread[] = [];
   private readonly entry: URL;
   private readonly graceMs: number;
-  private readonly youngGenerationMb: number | undefined;
+  private readonly limits: WorkerLimits;
   private readonly log: Logger | undefined;
   private nextId = 1;
   /** Every CA text handed in, by the id it crosses to the workers as (a config has a few). */
@@ -129,7 +143,13 @@ export class ProbePool {
     this.entry = opts.entry ?? defaultEntry();
     this.graceMs = opts.graceMs ?? 10_000;
     this.log = opts.log;
-    this.youngGenerationMb = opts.youngGenerationMb;
+    this.limits = {
+      young: opts.youngGenerationMb ?? WORKER_HEAP.youngGenerationMb,
+      old: opts.oldGenerationMb ?? WORKER_HEAP.oldGenerationMb,
+    };
+    for (const mb of [this.limits.young, this.limits.old])
+      if (!(Number.isInteger(mb) && mb >= 0))
+        throw new RangeError(`a probe worker's generation takes a whole number of MiB >= 0, got ${mb}`);
     for (let i = 0; i < opts.workers; i++) this.threads.push(this.spawn(i));
   }
 
@@ -223,7 +243,7 @@ export class ProbePool {
   // ---- workers ----------------------------------------------------------------------------------
 
   private spawn(index: number): Thread {
-    const worker = startWorker(this.entry, this.youngGenerationMb);
+    const worker = startWorker(this.entry, this.limits);
     const thread: Thread = {
       worker,
       pending: new Map(),
@@ -381,9 +401,20 @@ function defaultEntry(): URL {
   return new URL(`../probe/worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
 }
 
+/** Each worker's generations at most, in MiB; 0 leaves V8's own. */
+interface WorkerLimits {
+  young: number;
+  old: number;
+}
+
 /** Starts a worker; a TypeScript entry (tests, benchmarks, `node --import tsx`) loads through tsx. */
-function startWorker(entry: URL, youngGenerationMb?: number): Worker {
-  const limits = youngGenerationMb ? { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } } : {};
+function startWorker(entry: URL, { young, old }: WorkerLimits): Worker {
+  const limits = {
+    resourceLimits: {
+      ...(young && { maxYoungGenerationSizeMb: young }),
+      ...(old && { maxOldGenerationSizeMb: old }),
+    },
+  };
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, limits);
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(

@@ -36,6 +36,8 @@ export interface WorkerHeap {
   used: number;
   total: number;
   external: number;
+  /** The most its heap may grow to (V8's heap_size_limit: the generations' limits together). */
+  limit: number;
 }
 
 /** Main thread to worker. */

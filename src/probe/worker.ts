@@ -3,6 +3,7 @@
  * outcomes back in batches, one message per turn of its event loop. It keeps no state between
  * probes but its era cache, which the main thread seeds and reads back per URL.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { probeDetailed } from './probe.js';
 import type { FromWorker, ProbeReply, ProbeRequest, ToWorker } from './worker-protocol.js';
@@ -75,7 +76,8 @@ port.on('message', (message: ToWorker) => {
     case 'ping':
       {
         const m = process.memoryUsage();
-        send({ type: 'pong', heap: { used: m.heapUsed, total: m.heapTotal, external: m.external } });
+        const limit = getHeapStatistics().heap_size_limit;
+        send({ type: 'pong', heap: { used: m.heapUsed, total: m.heapTotal, external: m.external, limit } });
       }
       break;
     case 'close':

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../../src/config/index.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import type { Worker } from 'node:worker_threads';
-import { ProbePool, probeWorkerCount } from '../../src/monitor/probe-pool.js';
+import { WORKER_HEAP, ProbePool, probeWorkerCount } from '../../src/monitor/probe-pool.js';
 import { probeDetailed } from '../../src/probe/index.js';
 import type { EraPin, ProbeResult } from '../../src/probe/types.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
@@ -332,4 +332,28 @@ test("memory() answers each worker's own heap", async () => {
     await pool.close();
   }
   assert.deepEqual(await pool.memory(), [], 'closed: no worker answers');
+});
+
+test('a worker heap is sized to what a worker holds, unless told otherwise', async () => {
+  const MiB = 1024 * 1024;
+  const limitOf = async (opts: Partial<ConstructorParameters<typeof ProbePool>[0]>) => {
+    const pool = new ProbePool({ workers: 1, ...opts });
+    try {
+      const [heap] = await pool.memory();
+      return heap!.limit / MiB;
+    } finally {
+      await pool.close();
+    }
+  };
+  // V8's heap limit is the old generation's plus the young one's (three semi-spaces' worth).
+  const byDefault = await limitOf({});
+  const { oldGenerationMb, youngGenerationMb } = WORKER_HEAP;
+  assert.ok(
+    byDefault >= oldGenerationMb && byDefault <= oldGenerationMb + 3 * youngGenerationMb,
+    `default: ${byDefault} MiB`,
+  );
+  const small = await limitOf({ oldGenerationMb: 256, youngGenerationMb: 4 });
+  assert.ok(small >= 256 && small <= 256 + 3 * 4, `256 + 4 MiB: ${small} MiB`);
+  const v8Own = await limitOf({ oldGenerationMb: 0, youngGenerationMb: 0 });
+  assert.ok(v8Own > byDefault, `V8's own: ${v8Own} MiB against ${byDefault} by default`);
 });
