@@ -10,7 +10,7 @@
  * as the in-thread prober reports a bug of its own), never lost and never hanging.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { PROBE_DEFAULTS, type FullProbeOptions } from '../probe/probe.js';
 import type { ProbeOutcome, ProbeResult } from '../probe/types.js';
 import type {
@@ -47,8 +47,9 @@ export interface ProbePoolOptions {
  * after each one when its limit is large (>= 2 GiB), and by ~1.4× when it is 512 MiB; and its probes'
  * sockets and buffers outlive a scavenge of a large young generation as surely as of a small one.
  * A worker that does outgrow the limit dies and is replaced, its probes failing as classified (above).
- * `node --import tsx bench/serve.ts` at 50,000 (docs/benchmarks.md): two workers 125–135 MiB with
- * V8's young generation, 77–87 MiB with 8 MiB, for 3% more CPU.
+ * `node --import tsx bench/serve.ts` at 50,000 (docs/benchmarks.md): two workers 148–188 MiB with
+ * V8's own sizes, 124–135 MiB with a 256 MiB old generation, 86–96 MiB with these, for 1.11 cores
+ * instead of 1.08 (the young generation's cap).
  */
 export const WORKER_HEAP = { youngGenerationMb: 8, oldGenerationMb: 512 } as const;
 
@@ -128,7 +129,8 @@ export class ProbePool {
   private readonly threads: Thread[] = [];
   private readonly entry: URL;
   private readonly graceMs: number;
-  private readonly limits: WorkerLimits;
+  /** Each worker's generations (WORKER_HEAP unless told otherwise; 0 leaves V8's own). */
+  private readonly resourceLimits: ResourceLimits;
   private readonly log: Logger | undefined;
   private nextId = 1;
   /** Every CA text handed in, by the id it crosses to the workers as (a config has a few). */
@@ -143,13 +145,15 @@ export class ProbePool {
     this.entry = opts.entry ?? defaultEntry();
     this.graceMs = opts.graceMs ?? 10_000;
     this.log = opts.log;
-    this.limits = {
-      young: opts.youngGenerationMb ?? WORKER_HEAP.youngGenerationMb,
-      old: opts.oldGenerationMb ?? WORKER_HEAP.oldGenerationMb,
-    };
-    for (const mb of [this.limits.young, this.limits.old])
+    const young = opts.youngGenerationMb ?? WORKER_HEAP.youngGenerationMb;
+    const old = opts.oldGenerationMb ?? WORKER_HEAP.oldGenerationMb;
+    for (const mb of [young, old])
       if (!(Number.isInteger(mb) && mb >= 0))
         throw new RangeError(`a probe worker's generation takes a whole number of MiB >= 0, got ${mb}`);
+    this.resourceLimits = {
+      ...(young > 0 && { maxYoungGenerationSizeMb: young }),
+      ...(old > 0 && { maxOldGenerationSizeMb: old }),
+    };
     for (let i = 0; i < opts.workers; i++) this.threads.push(this.spawn(i));
   }
 
@@ -243,7 +247,7 @@ export class ProbePool {
   // ---- workers ----------------------------------------------------------------------------------
 
   private spawn(index: number): Thread {
-    const worker = startWorker(this.entry, this.limits);
+    const worker = startWorker(this.entry, this.resourceLimits);
     const thread: Thread = {
       worker,
       pending: new Map(),
@@ -401,20 +405,9 @@ function defaultEntry(): URL {
   return new URL(`../probe/worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
 }
 
-/** Each worker's generations at most, in MiB; 0 leaves V8's own. */
-interface WorkerLimits {
-  young: number;
-  old: number;
-}
-
 /** Starts a worker; a TypeScript entry (tests, benchmarks, `node --import tsx`) loads through tsx. */
-function startWorker(entry: URL, { young, old }: WorkerLimits): Worker {
-  const limits = {
-    resourceLimits: {
-      ...(young && { maxYoungGenerationSizeMb: young }),
-      ...(old && { maxOldGenerationSizeMb: old }),
-    },
-  };
+function startWorker(entry: URL, resourceLimits: ResourceLimits): Worker {
+  const limits = { resourceLimits };
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, limits);
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(
