@@ -2,7 +2,9 @@
  * The whole monitor at scale, as `mcpwatch serve` runs it minus the web face: scheduler, prober,
  * SQLite store (raw results and rollups), engine and outbox, for N endpoints (default 10,000) at a
  * 60 s interval, half over HTTPS, against the endpoint farm in its own process. Reports sustained
- * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after.
+ * probes/s, lateness, this process's CPU and peak RSS, and what the store holds after. Judge peak RSS
+ * at 50,000 by runs of BENCH_SECONDS=600 or more: the main heap reaches its steady limits only after
+ * minutes (docs/benchmarks.md, "over ten minutes").
  * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS, BENCH_INTERVAL_S;
  * BENCH_PLAIN=1 for plain HTTP only; BENCH_DIST=1 runs the built dist/ (`npm run build` first); BENCH_WORKER_YOUNG_MB=N and BENCH_WORKER_OLD_MB=N size each probe worker's generations (0: V8's own; default the pool's WORKER_HEAP); BENCH_CONCURRENCY probes in flight at most (default 500); BENCH_WORKERS=N probes in N worker threads as serve does, 0
  * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_SNAPSHOT=FILE writes a heap snapshot of the stopped
