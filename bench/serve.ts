@@ -8,7 +8,8 @@
  * Run: `node --import tsx bench/serve.ts` (BENCH_ENDPOINTS, BENCH_SECONDS, BENCH_INTERVAL_S;
  * BENCH_PLAIN=1 for plain HTTP only; BENCH_DIST=1 runs the built dist/ (`npm run build` first); BENCH_WORKER_YOUNG_MB=N and BENCH_WORKER_OLD_MB=N size each probe worker's generations (0: V8's own; default the pool's WORKER_HEAP); BENCH_CONCURRENCY probes in flight at most (default 500); BENCH_WORKERS=N probes in N worker threads as serve does, 0
  * in the main thread; BENCH_JSON=1 prints one JSON line; BENCH_HEAP_SNAPSHOT=FILE writes a heap snapshot of the stopped
- * monitor, every server still held (for Chrome DevTools: what each server keeps alive); BENCH_HEAP_PROFILE=FILE writes a
+ * monitor, every server still held (for Chrome DevTools: what each server keeps alive); BENCH_HEAP_SNAPSHOT_STEADY=FILE one
+ * halfway through the steady part, the monitor running (what holds a probe's objects); BENCH_HEAP_PROFILE=FILE writes a
  * sampling heap profile of what is alive and what was promoted and then collected, the garbage behind
  * the peak RSS (BENCH_HEAP_PROFILE_ALL=1: every allocation; BENCH_HEAP_PROFILE_LIVE=1: only what is
  * still alive at the end; BENCH_HEAP_PROFILE_STEADY=1: only from the end of the first interval to just
@@ -139,7 +140,13 @@ export async function benchServe(
     const steadyT0 = Date.now();
     promotion.counting = true;
     if (process.env.BENCH_HEAP_PROFILE && steadyOnly) sampling = await sample();
-    await new Promise((r) => setTimeout(r, Math.max(1, seconds - intervalS) * 1_000));
+    const steadyMs = Math.max(1, seconds - intervalS) * 1_000;
+    if (process.env.BENCH_HEAP_SNAPSHOT_STEADY) {
+      // Halfway through the steady part, the monitor running: what holds a probe's objects past a scavenge.
+      await new Promise((r) => setTimeout(r, steadyMs / 2));
+      writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT_STEADY);
+      await new Promise((r) => setTimeout(r, steadyMs / 2));
+    } else await new Promise((r) => setTimeout(r, steadyMs));
     if (steadyOnly && sampling) {
       await sampling.stop(process.env.BENCH_HEAP_PROFILE!);
       sampling = null;
